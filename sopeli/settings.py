@@ -1,0 +1,193 @@
+"""Sopeli's settings: one file, every value read from the environment with a safe default.
+
+Development (``make run``) needs no environment at all: SQLite in ``var/``, console e-mail,
+DEBUG off but a local secret key. Production sets at least ``SOPELI_SECRET_KEY``,
+``SOPELI_ALLOWED_HOSTS`` and ``DATABASE_URL``; see the README's "Deploying" section.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("SOPELI_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("SOPELI_DEBUG", False)
+# The default key is only good for a laptop; production refuses to start without its own (see checks).
+SECRET_KEY = os.environ.get("SOPELI_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
+ALLOWED_HOSTS = env_list("SOPELI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("SOPELI_CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "modeltranslation",  # must precede the admin so translated fields show there
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "sopeli.core",
+    "sopeli.accounts",
+    "sopeli.membership",
+    "sopeli.governance",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "sopeli.accounts.middleware.RequireTwoFactorMiddleware",
+]
+
+ROOT_URLCONF = "sopeli.urls"
+WSGI_APPLICATION = "sopeli.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "sopeli" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "sopeli.core.context_processors.sopeli",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{VAR_DIR / 'sopeli.sqlite3'}",
+        conn_max_age=int(os.environ.get("SOPELI_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # WAL lets readers continue while one writer commits; IMMEDIATE avoids "database is locked"
+    # when two requests upgrade a read transaction to a write at the same moment.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("SOPELI_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("SOPELI_CACHE_LOCATION", "sopeli"),
+    }
+}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "core:home"
+
+# django-allauth: e-mail is the login; the address must be confirmed before the account is used.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("SOPELI_EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_SIGNUP_FORM_CLASS = "sopeli.accounts.forms.SignupForm"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = os.environ.get("SOPELI_HTTP_PROTOCOL", "http")
+# Login throttling: allauth counts failed logins per address and per IP in the cache.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": os.environ.get("SOPELI_LOGIN_FAILED_LIMIT", "10/m/ip,5/5m/key"),
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Sopeli"
+# Roles that must have a second factor before they can use Sopeli (see accounts.middleware).
+SOPELI_REQUIRE_2FA = env_bool("SOPELI_REQUIRE_2FA", True)
+
+LANGUAGE_CODE = "ka"
+LANGUAGES = [("ka", _("Georgian")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "sopeli" / "locale"]
+USE_I18N = True
+MODELTRANSLATION_DEFAULT_LANGUAGE = "ka"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("ka", "en")
+TIME_ZONE = "Asia/Tbilisi"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("SOPELI_STATIC_ROOT", BASE_DIR / "staticfiles"))
+MEDIA_ROOT = Path(os.environ.get("SOPELI_MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    # Private by default: uploads are served only through views that check permissions.
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": os.environ.get(
+            "SOPELI_STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+EMAIL_BACKEND = os.environ.get("SOPELI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("SOPELI_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("SOPELI_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("SOPELI_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SOPELI_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("SOPELI_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("SOPELI_FROM_EMAIL", "Sopeli <noreply@sopeli.localhost>")
+
+# Behind a reverse proxy that sets X-Forwarded-Proto (see README "Deploying").
+if env_bool("SOPELI_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+SESSION_COOKIE_SECURE = env_bool("SOPELI_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("SOPELI_LOG_LEVEL", "WARNING")},
+}
+
+# Tests and `make run` before collectstatic: let WhiteNoise serve from the finders without a warning.
+WHITENOISE_USE_FINDERS = env_bool("SOPELI_WHITENOISE_USE_FINDERS", False)

@@ -1,0 +1,20 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from sopeli.core import views as core_views
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    # No database, no template: the yardstick the benchmark compares every page with.
+    path("healthz", core_views.healthz, name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    path("", include("sopeli.core.urls")),
+    path("<slug:lag_slug>/", include("sopeli.membership.urls")),
+    path("<slug:lag_slug>/", include("sopeli.governance.urls")),
+    prefix_default_language=True,
+)
