@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "sopeli.accounts",
     "sopeli.membership",
     "sopeli.governance",
+    "sopeli.strategy",
 ]
 
 MIDDLEWARE = [

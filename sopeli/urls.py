@@ -16,5 +16,6 @@ urlpatterns += i18n_patterns(
     path("", include("sopeli.core.urls")),
     path("<slug:lag_slug>/", include("sopeli.membership.urls")),
     path("<slug:lag_slug>/", include("sopeli.governance.urls")),
+    path("<slug:lag_slug>/", include("sopeli.strategy.urls")),
     prefix_default_language=True,
 )
