@@ -153,6 +153,9 @@ TIME_ZONE = "Asia/Tbilisi"
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# The project-wide assets (sopeli/static/sopeli/…): "sopeli" itself is not an installed app, so the
+# app-directories finder would miss them and collectstatic would leave the stylesheet out.
+STATICFILES_DIRS = [BASE_DIR / "sopeli" / "static"]
 STATIC_ROOT = Path(os.environ.get("SOPELI_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("SOPELI_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
