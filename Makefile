@@ -1,0 +1,66 @@
+# Sopeli — the everyday commands. `make run` to try it, `make test` before every commit.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PYTEST_ARGS ?=
+# Directories that hold no source of ours: never scanned for messages.
+IGNORE := --ignore '.venv' --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'var/*' \
+          --ignore 'bench-results/*' --ignore 'test-artifacts/*' --ignore 'node_modules/*'
+
+# Compile the project's .po catalogues (Django's, allauth's etc. ship compiled). Nothing to do
+# until the first `make messages` has created sopeli/locale/.
+define compile_messages
+	@if find sopeli -path '*/locale/*' -name '*.po' | grep -q .; then \
+	  $(MANAGE) compilemessages --ignore '.venv' -v 0 && echo "messages compiled"; \
+	else echo "no .po catalogues yet (make messages creates them)"; fi
+endef
+
+.PHONY: help run test bench messages lint
+
+help:
+	@echo "make run       install, migrate, load the Kazbegi demo once, serve at http://127.0.0.1:8000/"
+	@echo "make test      install the test tools and run the whole suite (PYTEST_ARGS='-k x' to narrow)"
+	@echo "make bench     throughput and latency of the main pages on a large synthetic network (PostgreSQL + gunicorn + wrk)"
+	@echo "make messages  extract the interface text into sopeli/locale (ka, en) and compile it"
+	@echo "make lint      ruff"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Stamps: reinstall only when a lock file changed.
+$(VENV)/.installed-runtime: requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	@touch $@
+
+run: $(VENV)/.installed-runtime
+	$(compile_messages)
+	$(MANAGE) collectstatic --noinput -v 0
+	@mkdir -p var
+	$(MANAGE) migrate --noinput -v 1
+	@if $(MANAGE) help seed_demo >/dev/null 2>&1; then \
+	  $(MANAGE) seed_demo --if-empty; \
+	else echo "(the seed_demo command is not there yet: starting with an empty database)"; fi
+	@echo "Sopeli is starting at http://$${SOPELI_BIND:-127.0.0.1:8000}/ (Ctrl+C to stop)"
+	$(BIN)/gunicorn -c gunicorn.conf.py
+
+test: $(VENV)/.installed-dev
+	$(compile_messages)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/run.py
+
+messages: $(VENV)/.installed-dev
+	$(MANAGE) makemessages -l ka -l en --no-obsolete $(IGNORE)
+	$(compile_messages)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .

@@ -1,0 +1,29 @@
+"""gunicorn settings for Sopeli, read from the environment (``gunicorn -c gunicorn.conf.py``).
+
+SOPELI_BIND      address to listen on            (default 127.0.0.1:8000; behind nginx keep it local)
+SOPELI_WORKERS   worker processes                (default 2 × CPU cores + 1, at most 8)
+SOPELI_THREADS   threads per worker              (default 1: plain sync workers)
+SOPELI_TIMEOUT   seconds before a stuck worker is restarted (default 30)
+SOPELI_ACCESS_LOG  "-" for stdout, a file path, or empty for none (default "-")
+
+gunicorn's own GUNICORN_CMD_ARGS and command-line flags still override these.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "sopeli.wsgi:application"
+bind = os.environ.get("SOPELI_BIND", "127.0.0.1:8000").split(",")
+workers = int(os.environ.get("SOPELI_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 8)))
+threads = int(os.environ.get("SOPELI_THREADS", "1"))
+timeout = int(os.environ.get("SOPELI_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Restart workers now and then so a slow leak cannot grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = os.environ.get("SOPELI_ACCESS_LOG", "-") or None
+errorlog = "-"
+# The app trusts X-Forwarded-* only when SOPELI_BEHIND_PROXY is on (see settings); gunicorn
+# does the same for the proxy's own address.
+forwarded_allow_ips = os.environ.get("SOPELI_FORWARDED_ALLOW_IPS", "127.0.0.1")
