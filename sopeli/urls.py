@@ -14,6 +14,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("sopeli.core.urls")),
+    path("<slug:lag_slug>/", include("sopeli.accounts.urls")),
     path("<slug:lag_slug>/", include("sopeli.membership.urls")),
     path("<slug:lag_slug>/", include("sopeli.governance.urls")),
     path("<slug:lag_slug>/", include("sopeli.strategy.urls")),

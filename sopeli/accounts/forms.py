@@ -5,11 +5,16 @@ from sopeli.accounts.models import User
 from sopeli.core.models import Settlement
 
 
+class VillageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.lag.municipality})"
+
+
 class SignupForm(forms.Form):
     """Extra sign-up fields; allauth calls ``signup`` after it creates the user."""
 
     full_name = forms.CharField(label=_("Full name"), max_length=150)
-    village = forms.ModelChoiceField(
+    village = VillageChoiceField(
         label=_("Village"), queryset=Settlement.objects.select_related("lag").order_by("lag__name", "name"),
         required=False,
     )
