@@ -93,6 +93,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers continue while one writer commits; IMMEDIATE avoids "database is locked"
     # when two requests upgrade a read transaction to a write at the same moment.
     DATABASES["default"]["OPTIONS"] = {

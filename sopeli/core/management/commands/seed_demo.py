@@ -1,0 +1,45 @@
+from django.core.management.base import BaseCommand
+
+from sopeli.core.models import Lag
+
+
+class Command(BaseCommand):
+    help = "Load the demo network (Kazbegi and Borjomi LAGs) and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing if a LAG already exists.")
+
+    def handle(self, *args, if_empty=False, **options):
+        from sopeli.core.demo import seed, story
+        from sopeli.core.demo.people import DEMO_PASSWORD
+
+        if Lag.objects.exists():
+            if if_empty:
+                self.stdout.write("Demo data already loaded.")
+                self.print_logins(seed, DEMO_PASSWORD)
+                return
+            self.stderr.write("The database already has LAGs; use an empty database or --if-empty.")
+            return
+        kazbegi = seed.build_kazbegi()
+        seed.build_borjomi()
+        seed.build_network_officer()
+        seed.make_user("admin@sopeli.example", "Sopeli admin", superuser=True)
+        story.tell(kazbegi)
+        self.stdout.write(self.style.SUCCESS("Demo network loaded: Kazbegi and Borjomi."))
+        self.print_logins(seed, DEMO_PASSWORD)
+
+    def print_logins(self, seed, password):
+        from allauth.mfa.models import Authenticator
+
+        from sopeli.accounts.models import User
+
+        with_totp = set(Authenticator.objects.filter(type=Authenticator.Type.TOTP).values_list("user__email", flat=True))
+        self.stdout.write(f"\nDemo logins (password for all: {password}):")
+        for user in User.objects.filter(email__endswith=".example").order_by("email"):
+            roles = ", ".join(sorted({g.get_role_display() for g in user.role_grants.all()})) or (
+                "superuser (/admin/)" if user.is_superuser else "")
+            line = f"  {user.email:32} {roles}"
+            if user.email in with_totp:
+                line += f"\n  {'':32} authenticator secret {seed.demo_totp_secret(user.email)}"
+                line += f" (or: python manage.py totp_code {user.email})"
+            self.stdout.write(line)
