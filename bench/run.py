@@ -1,0 +1,237 @@
+"""`make bench`: throughput and latency of Sopeli's main pages on a large synthetic network.
+
+Starts a throwaway PostgreSQL (scripts/pg-throwaway.sh), migrates, fills it with bench/synthetic.py,
+serves the app with gunicorn (production settings: DEBUG off, collected static files), and drives
+each page with wrk. Prints a table and writes it to bench-results/bench-<UTC timestamp>.md.
+
+Environment (defaults in brackets): the sizes in bench/synthetic.py, and
+BENCH_DURATION [10s] · BENCH_WARMUP [2s] · BENCH_CONNECTIONS [8] · BENCH_THREADS [2] ·
+BENCH_WORKERS [2] gunicorn workers · BENCH_KEEP_DB [unset] print the DATABASE_URL and leave it running.
+Needs wrk (apt-get install wrk) and PostgreSQL 15+ server binaries.
+"""
+
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+VENV_BIN = Path(sys.executable).parent
+
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+WARMUP = os.environ.get("BENCH_WARMUP", "2s")
+CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "8")
+THREADS = os.environ.get("BENCH_THREADS", "2")
+WORKERS = os.environ.get("BENCH_WORKERS", "2")
+
+
+def log(message: str) -> None:
+    print(f"[bench {datetime.now(UTC):%H:%M:%S}] {message}", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(port: int, path: str, cookie: str | None = None) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response.status
+
+
+def wrk(port: int, path: str, cookie: str | None, duration: str) -> dict:
+    cmd = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{duration}", "--timeout", "10s",
+           "-s", str(ROOT / "bench" / "report.lua")]
+    if cookie:
+        cmd += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(cmd + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
+    match = re.search(r"^BENCH (\{.*\})$", out, re.M)
+    if not match:
+        raise RuntimeError(f"wrk printed no result:\n{out}")
+    result = json.loads(match.group(1))
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def pages(world: dict) -> list[tuple[str, str | None, bool]]:
+    """(label, path or None when the URL does not exist yet, needs the staff session)."""
+    from django.urls import NoReverseMatch, reverse
+    from django.utils import translation
+
+    slug, board, meeting = world["lag"].slug, world["board"], world["meeting"]
+    wanted = [
+        ("/healthz (trivial view)", "healthz", [], False),
+        ("network home", "core:home", [], False),
+        ("LAG home", "core:lag_home", [slug], False),
+        ("public members", "membership:members", [slug], False),
+        ("body composition (board)", "membership:body", [slug, board.id], False),
+        ("decisions", "governance:decisions", [slug], False),
+        ("meeting minutes", "governance:minutes", [slug, meeting.id], False),
+        ("staff: members", "membership:manage_members", [slug], True),
+        ("staff: meetings", "governance:manage_meetings", [slug], True),
+        ("staff: audit trail", "core:audit_trail", [slug], True),
+    ]
+    result = []
+    with translation.override("ka"):
+        for label, name, args, staff in wanted:
+            try:
+                result.append((label, reverse(name, args=args), staff))
+            except NoReverseMatch:
+                result.append((label, None, staff))
+    return result
+
+
+def main() -> int:
+    if not shutil.which("wrk"):
+        print("make bench needs wrk: apt-get install wrk", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    database_url = subprocess.run(
+        [str(ROOT / "scripts" / "pg-throwaway.sh"), "start"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    log(f"PostgreSQL at {database_url}")
+    static_root = tempfile.mkdtemp(prefix="sopeli-bench-static-")
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "sopeli.settings",
+        "SOPELI_DEBUG": "false",
+        "SOPELI_SECRET_KEY": os.urandom(24).hex(),
+        "SOPELI_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SOPELI_STATIC_ROOT": static_root,
+        "SOPELI_ACCESS_LOG": "",
+        "SOPELI_LOG_LEVEL": "WARNING",
+        "SOPELI_WHITENOISE_USE_FINDERS": "false",
+    }
+    os.environ.update(env)
+    server = None
+    try:
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        subprocess.run(manage + ["migrate", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
+        subprocess.run(manage + ["collectstatic", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
+        log("migrated and collected static files; seeding")
+
+        import django
+
+        django.setup()
+        import synthetic
+        from django.db import connection
+
+        t = time.monotonic()
+        world = synthetic.build()
+        with connection.cursor() as cur:
+            cur.execute("VACUUM ANALYZE")  # fresh statistics, as a long-running database would have
+        cookie = synthetic.session_cookie_for(world["manager"])
+        connection.close()
+        seed_seconds = time.monotonic() - t
+        log(f"seeded in {seed_seconds:.1f} s: " + ", ".join(f"{v:,} {k}" for k, v in world["counts"].items()))
+
+        port = free_port()
+        server_env = {**env, "SOPELI_BIND": f"127.0.0.1:{port}", "SOPELI_WORKERS": WORKERS, "SOPELI_THREADS": "1"}
+        server_log = Path(static_root) / "gunicorn.log"
+        server = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py")], env=server_env, cwd=ROOT,
+            stdout=subprocess.DEVNULL, stderr=server_log.open("w"),
+        )
+        for _ in range(100):
+            try:
+                if get(port, "/healthz") == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not start:\n" + server_log.read_text(errors="replace"))
+        log(f"gunicorn with {WORKERS} workers on port {port}; measuring with wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION}")
+
+        rows = []
+        for label, path, staff in pages(world):
+            if path is None:
+                rows.append({"label": label, "path": "—", "missing": "no URL yet"})
+                log(f"{label}: missing (no URL)")
+                continue
+            status = get(port, path, cookie if staff else None)
+            if status != 200:
+                rows.append({"label": label, "path": path, "missing": f"HTTP {status}"})
+                log(f"{label} {path}: missing (HTTP {status})")
+                if status >= 500:
+                    time.sleep(0.2)
+                    tail = server_log.read_text(errors="replace").strip().splitlines()[-12:]
+                    print("    " + "\n    ".join(tail), flush=True)
+                continue
+            wrk(port, path, cookie if staff else None, WARMUP)
+            result = wrk(port, path, cookie if staff else None, DURATION)
+            rows.append({"label": label, "path": path, **result})
+            log(f"{label} {path}: {result['rps']:.0f} req/s, p50 {result['p50_us'] / 1000:.1f} ms, "
+                f"p95 {result['p95_us'] / 1000:.1f} ms")
+
+        report = render(rows, world["counts"], seed_seconds, time.monotonic() - started)
+        print()
+        print(report)
+        out_dir = ROOT / "bench-results"
+        out_dir.mkdir(exist_ok=True)
+        out = out_dir / f"bench-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.md"
+        out.write_text(report + "\n", encoding="utf-8")
+        log(f"written to {out.relative_to(ROOT)}")
+        return 0
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        if os.environ.get("BENCH_KEEP_DB"):
+            log(f"left running: DATABASE_URL={database_url} (scripts/pg-throwaway.sh stop {database_url})")
+        else:
+            subprocess.run([str(ROOT / "scripts" / "pg-throwaway.sh"), "stop", database_url], check=False,
+                           stderr=subprocess.DEVNULL)
+        shutil.rmtree(static_root, ignore_errors=True)
+
+
+def render(rows: list[dict], counts: dict, seed_seconds: float, total_seconds: float) -> str:
+    base = next((r["rps"] for r in rows if "rps" in r and r["path"] == "/healthz"), None)
+    lines = [
+        f"# Sopeli benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"gunicorn {WORKERS} sync workers, PostgreSQL (throwaway, fsync off), DEBUG off; "
+        f"wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION} after a {WARMUP} warm-up; "
+        f"{os.cpu_count()} CPU cores, Python {platform.python_version()}. "
+        "Staff pages with a manager's session (TOTP set up).",
+        "",
+        "| page | path | requests/s | p50 ms | p95 ms | p99 ms | vs /healthz |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        if "missing" in r:
+            lines.append(f"| {r['label']} | {r['path']} | missing ({r['missing']}) | | | | |")
+            continue
+        errors = r["non_2xx_3xx"] + r["socket_errors"]
+        ratio = f"{r['rps'] / base:.2f}" if base else "—"
+        flag = f" ({errors} errors)" if errors else ""
+        lines.append(
+            f"| {r['label']} | `{r['path']}` | {r['rps']:,.0f}{flag} | {r['p50_us'] / 1000:.1f} | "
+            f"{r['p95_us'] / 1000:.1f} | {r['p99_us'] / 1000:.1f} | {ratio} |"
+        )
+    lines += ["", "Data: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()) + ".",
+              f"Seeding took {seed_seconds:.0f} s; the whole run {total_seconds / 60:.1f} min."]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
