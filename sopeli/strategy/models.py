@@ -98,6 +98,7 @@ class StrategyVersion(models.Model):
             models.CheckConstraint(
                 condition=Q(period_start__isnull=True) | Q(period_end__isnull=True) | Q(period_end__gte=F("period_start")),
                 name="strategyversion_period_order",
+                violation_error_message=_("The last year cannot come before the first year."),
             ),
         ]
         verbose_name = _("strategy version")
@@ -136,7 +137,10 @@ class KeyFigure(VersionPart):
     source = models.CharField(_("source"), max_length=200, blank=True)
 
     class Meta(VersionPart.Meta):
-        constraints = [models.UniqueConstraint(fields=["version", "code"], name="keyfigure_unique_code")]
+        constraints = [models.UniqueConstraint(
+                fields=["version", "code"], name="keyfigure_unique_code",
+                violation_error_message=_("This code is already used in this version."),
+            )]
         verbose_name = _("key figure")
         verbose_name_plural = _("key figures")
 
@@ -158,7 +162,10 @@ class SwotItem(VersionPart):
 
     class Meta(VersionPart.Meta):
         ordering = ["kind", "order", "code"]
-        constraints = [models.UniqueConstraint(fields=["version", "code"], name="swotitem_unique_code")]
+        constraints = [models.UniqueConstraint(
+                fields=["version", "code"], name="swotitem_unique_code",
+                violation_error_message=_("This code is already used in this version."),
+            )]
         verbose_name = _("SWOT item")
         verbose_name_plural = _("SWOT items")
 
@@ -172,7 +179,10 @@ class Objective(VersionPart):
     description = models.TextField(_("description"), blank=True)
 
     class Meta(VersionPart.Meta):
-        constraints = [models.UniqueConstraint(fields=["version", "code"], name="objective_unique_code")]
+        constraints = [models.UniqueConstraint(
+                fields=["version", "code"], name="objective_unique_code",
+                violation_error_message=_("This code is already used in this version."),
+            )]
         verbose_name = _("objective")
         verbose_name_plural = _("objectives")
 
@@ -203,10 +213,22 @@ class Measure(VersionPart):
 
     class Meta(VersionPart.Meta):
         constraints = [
-            models.UniqueConstraint(fields=["version", "code"], name="measure_unique_code"),
-            models.CheckConstraint(condition=Q(min_grant__gte=0), name="measure_min_grant_nonnegative"),
-            models.CheckConstraint(condition=Q(max_grant__gte=F("min_grant")), name="measure_min_le_max_grant"),
-            models.CheckConstraint(condition=Q(budget__gte=0), name="measure_budget_nonnegative"),
+            models.UniqueConstraint(
+                fields=["version", "code"], name="measure_unique_code",
+                violation_error_message=_("This code is already used in this version."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_grant__gte=0), name="measure_min_grant_nonnegative",
+                violation_error_message=_("The minimum grant cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_grant__gte=F("min_grant")), name="measure_min_le_max_grant",
+                violation_error_message=_("The maximum grant must be at least the minimum grant."),
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__gte=0), name="measure_budget_nonnegative",
+                violation_error_message=_("The budget cannot be negative."),
+            ),
         ]
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
@@ -224,7 +246,10 @@ class AidRate(models.Model):
         ordering = ["measure", "applicant_type"]
         constraints = [
             models.UniqueConstraint(fields=["measure", "applicant_type"], name="aidrate_unique_type"),
-            models.CheckConstraint(condition=Q(max_rate__gte=0, max_rate__lte=100), name="aidrate_0_100"),
+            models.CheckConstraint(
+                condition=Q(max_rate__gte=0, max_rate__lte=100), name="aidrate_0_100",
+                violation_error_message=_("An aid rate is a percentage between 0 and 100."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -263,7 +288,10 @@ class Indicator(VersionPart):
 
     class Meta(VersionPart.Meta):
         constraints = [
-            models.UniqueConstraint(fields=["version", "code"], name="indicator_unique_code"),
+            models.UniqueConstraint(
+                fields=["version", "code"], name="indicator_unique_code",
+                violation_error_message=_("This code is already used in this version."),
+            ),
             models.CheckConstraint(
                 condition=Q(kind="result", objective__isnull=False, measure__isnull=True)
                 | Q(kind="output", measure__isnull=False, objective__isnull=True),
@@ -289,8 +317,14 @@ class PlannedCall(VersionPart):
     class Meta(VersionPart.Meta):
         ordering = ["planned_on", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "code"], name="plannedcall_unique_code"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="plannedcall_amount_nonnegative"),
+            models.UniqueConstraint(
+                fields=["version", "code"], name="plannedcall_unique_code",
+                violation_error_message=_("This code is already used in this version."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="plannedcall_amount_nonnegative",
+                violation_error_message=_("The amount cannot be negative."),
+            ),
         ]
         verbose_name = _("planned call")
         verbose_name_plural = _("action plan")
@@ -319,12 +353,18 @@ class FinancialPlanRow(models.Model):
     class Meta:
         ordering = ["year", "kind", "measure__order", "measure__code"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="financialrow_amount_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="financialrow_amount_nonnegative",
+                violation_error_message=_("The amount cannot be negative."),
+            ),
             models.CheckConstraint(
                 condition=Q(kind="measure", measure__isnull=False) | Q(kind="running", measure__isnull=True),
                 name="financialrow_shape",
             ),
-            models.UniqueConstraint(fields=["version", "measure", "year"], name="financialrow_unique_measure_year"),
+            models.UniqueConstraint(
+                fields=["version", "measure", "year"], name="financialrow_unique_measure_year",
+                violation_error_message=_("There is already a row for this measure and year."),
+            ),
             models.UniqueConstraint(
                 fields=["version", "year"], condition=Q(kind="running"), name="financialrow_unique_running_year"
             ),

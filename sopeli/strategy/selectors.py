@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sopeli.core.models import Lag
+from sopeli.core.models import Lag, Settlement
 from sopeli.strategy import rules
 from sopeli.strategy.models import (
     PUBLIC_STATUSES,
@@ -36,6 +36,12 @@ from sopeli.strategy.models import (
 )
 
 LANGS = ("ka", "en")
+SWOT_HEADINGS = {
+    SwotKind.STRENGTH: gettext_lazy("Strengths"),
+    SwotKind.WEAKNESS: gettext_lazy("Weaknesses"),
+    SwotKind.OPPORTUNITY: gettext_lazy("Opportunities"),
+    SwotKind.THREAT: gettext_lazy("Threats"),
+}
 
 
 def strategy_for(lag: Lag) -> Strategy | None:
@@ -188,7 +194,7 @@ def budget_message(w: rules.BudgetWarning) -> str:
 
 
 def version_contents(version: StrategyVersion) -> dict:
-    """Everything in a version, loaded in a fixed number of queries (9)."""
+    """Everything in a version, loaded in a fixed number of queries (10)."""
     key_figures = list(KeyFigure.objects.filter(version=version))
     swot_items = list(SwotItem.objects.filter(version=version))
     indicators = list(Indicator.objects.filter(version=version).order_by("order", "code"))
@@ -220,15 +226,17 @@ def version_contents(version: StrategyVersion) -> dict:
         m.rates = sorted(m.aid_rates.all(), key=lambda r: type_order.get(r.applicant_type, 99))
     swot = [
         {"kind": kind, "label": label, "items": [s for s in swot_items if s.kind == kind]}
-        for kind, label in SwotKind.choices
+        for kind, label in SWOT_HEADINGS.items()
     ]
     financial = _financial_plan(measures, finance_rows, calls)
     running_rows = sorted((r for r in finance_rows if r.kind == FinanceKind.RUNNING), key=lambda r: r.year)
     running_by_year = {r.year: r.amount for r in running_rows}
     financial.running = [running_by_year.get(y) for y in financial.years]
+    settlements = list(Settlement.objects.filter(lag_id=version.lag_id).order_by("-is_centre", "-population", "name"))
     return {
         "version": version,
         "sections": StrategySection,
+        "settlements": settlements,
         "key_figures": key_figures,
         "swot": swot,
         "swot_items": swot_items,
