@@ -103,6 +103,14 @@ class Member(models.Model):
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["lag", "status"])]
+        constraints = [
+            # One open application or active membership per e-mail in a LAG (services store e-mails
+            # lower-cased and say so in plain words; this catches a double click).
+            models.UniqueConstraint(
+                fields=["lag", "email"], condition=Q(status__in=["applied", "active"]),
+                name="member_one_open_per_email",
+            ),
+        ]
         verbose_name = _("member")
         verbose_name_plural = _("members")
 
@@ -116,6 +124,8 @@ class MembershipEventKind(models.TextChoices):
     REJECTED = "rejected", _("rejected")
     RESIGNED = "resigned", _("resigned")
     CHANGED = "changed", _("details changed")
+    SEAT_TAKEN = "seat_taken", _("took a seat")
+    SEAT_ENDED = "seat_ended", _("left a seat")
 
 
 class MembershipEvent(models.Model):
@@ -124,11 +134,17 @@ class MembershipEvent(models.Model):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="history")
     kind = models.CharField(max_length=20, choices=MembershipEventKind.choices)
     reason = models.TextField(blank=True)
+    # What the step was about: the fields changed (``{"changes": {field: [old, new]}}``) or the
+    # body and term of a seat (``{"body": name, "starts_on": ..., "ends_on": ...}``).
+    data = models.JSONField(default=dict, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_kind_display()}"
 
 
 class BodyKind(models.TextChoices):
@@ -173,6 +189,9 @@ class Election(models.Model):
 
     class Meta:
         ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.body} · {self.held_on:%Y-%m-%d}"
 
 
 class SeatRole(models.TextChoices):
