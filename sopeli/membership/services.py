@@ -486,6 +486,7 @@ def _check_seat(*, body: Body, member: Member, starts_on: datetime.date, ends_on
 def _create_seat(*, actor, body, member, role, starts_on, ends_on, election=None) -> Seat:
     if role not in SeatRole.values:
         raise ValidationError(_("Choose a valid role."))
+    member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)  # current status
     _check_seat(body=body, member=member, starts_on=starts_on, ends_on=ends_on)
     seat = Seat.objects.create(body=body, member=member, role=role, starts_on=starts_on, ends_on=ends_on, election=election)
     _event(
