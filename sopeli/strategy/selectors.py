@@ -118,8 +118,10 @@ class InvolvementSummary:
 
 
 def community_involvement(version: StrategyVersion) -> InvolvementSummary:
-    """HOOK: the consultation work replaces this body with a read of the consultation record."""
-    return InvolvementSummary()
+    """Read from the consultation record (``sopeli.consultation.selectors.involvement_summary``)."""
+    from sopeli.consultation.selectors import involvement_summary
+
+    return involvement_summary(version.lag_id, version)
 
 
 @dataclass
