@@ -93,3 +93,40 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class LedgerEntry(models.Model):
+    """One link of a LAG's public hash chain (see ``sopeli.core.ledger`` for the exact recipe).
+
+    Written only by ``core.ledger.ledger_append`` (through ``audit_record(..., public=True)``);
+    never updated or deleted by the application.
+    """
+
+    lag = models.ForeignKey(Lag, on_delete=models.CASCADE, related_name="ledger_entries")
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(max_length=80)
+    fact = models.JSONField()
+    canonical = models.TextField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+    event = models.OneToOneField(
+        AuditEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="ledger_entry"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["lag", "-seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["lag", "seq"], name="ledgerentry_unique_seq_per_lag"),
+            models.CheckConstraint(condition=models.Q(seq__gte=1), name="ledgerentry_seq_from_one"),
+        ]
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+
+    def __str__(self) -> str:
+        return f"{self.lag_id}#{self.seq} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Ledger entries are append-only.")
+        super().save(*args, **kwargs)

@@ -1,0 +1,71 @@
+"""The one place that decides which facts about a person may be public.
+
+Georgia's Law on Personal Data Protection (2023) and the LEADER transparency duty meet here:
+a member's name, kind, type, sector, interest group and village are public (the composition
+rules are checked on them, and residents must see who decides); ID numbers, phones, addresses,
+e-mail addresses, the motivation letter, gender and the login behind a membership are not.
+An application's or a vote's draft, an unsubmitted score and an unpublished post never are.
+
+Public pages, feeds, the open-data API and the ledger serialise people only through
+``public_member`` / ``public_member_queryset``; facts appended to the ledger pass through
+``scrub`` so a private key cannot slip into the hash chain by mistake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+# Model fields of ``membership.Member`` a public page or export may load (``QuerySet.only``).
+PUBLIC_MEMBER_FIELDS: tuple[str, ...] = (
+    "id", "lag", "kind", "name", "organisation_type", "sector", "status", "interest_group", "village",
+    "interest_group__id", "interest_group__code", "interest_group__name",
+    "interest_group__name_ka", "interest_group__name_en",
+    "village__id", "village__name", "village__name_ka", "village__name_en",
+)
+
+# Fields that are never public. The privacy test seeds a secret marker into each of them.
+PRIVATE_MEMBER_FIELDS: tuple[str, ...] = ("id_number", "phone", "address", "email", "motivation")
+PRIVATE_USER_FIELDS: tuple[str, ...] = ("phone", "email")
+
+# Keys that are dropped, at any depth, from a fact before it enters the public ledger.
+PRIVATE_KEYS: frozenset[str] = frozenset({
+    "id_number", "phone", "address", "email", "motivation", "password", "token", "ip",
+})
+
+# Member statuses whose names are public in lists: applicants and rejected applicants are not.
+PUBLIC_MEMBER_STATUSES: tuple[str, ...] = ("active",)
+
+
+def scrub(value: Any) -> Any:
+    """A copy of ``value`` (JSON-like) without any key in ``PRIVATE_KEYS``, at any depth."""
+    if isinstance(value, Mapping):
+        return {k: scrub(v) for k, v in value.items() if str(k).lower() not in PRIVATE_KEYS}
+    if isinstance(value, list | tuple):
+        return [scrub(v) for v in value]
+    return value
+
+
+def public_member_queryset(qs):
+    """Restrict a ``Member`` queryset to the public fields (the private columns are not even read)."""
+    return qs.select_related("interest_group", "village").only(*PUBLIC_MEMBER_FIELDS)
+
+
+def public_member(member) -> dict[str, Any]:
+    """A member as the public may see them (needs ``interest_group`` and ``village`` loaded)."""
+    group = member.interest_group
+    village = member.village
+    return {
+        "id": member.pk,
+        "name": member.name,
+        "kind": member.kind,
+        "organisation_type": member.organisation_type,
+        "sector": member.sector,
+        "interest_group": {"id": group.pk, "code": group.code, "name": group.name} if group else None,
+        "village": {"id": village.pk, "name": village.name} if village else None,
+    }
+
+
+def public_member_ref(member) -> dict[str, Any]:
+    """The short public reference to a member used in decisions and the ledger: id, name, sector."""
+    return {"id": member.pk, "name": member.name, "sector": member.sector}
