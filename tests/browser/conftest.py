@@ -6,6 +6,8 @@
   or ``CI`` is set: there a missing browser fails them, so CI cannot go green without them.
 - ``page`` (pytest-playwright's) is a phone: 390×844, touch, Georgian locale. ``desktop_page`` is a
   laptop-sized one. ``screenshot(page, "name")`` saves ``test-artifacts/<name>.png``.
+- ``log_in(page, user)`` gives the page a logged-in session for ``user`` without the login form
+  (so a manager's TOTP step is skipped; test the login journey itself separately).
 - Every test in this folder is marked ``browser`` (``-m "not browser"`` to leave them out).
 """
 
@@ -103,3 +105,25 @@ def save_screenshot(page, name: str, *, full_page: bool = True) -> Path:
 def screenshot():
     """``screenshot(page, "members-phone")`` -> test-artifacts/members-phone.png"""
     return save_screenshot
+
+
+@pytest.fixture
+def log_in(live_server):
+    """``log_in(page, user)``: the page's browser context gets a logged-in session cookie for ``user``."""
+
+    def _log_in(page, user) -> None:
+        from importlib import import_module
+
+        from django.conf import settings
+        from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+        store = import_module(settings.SESSION_ENGINE).SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.save()
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": store.session_key, "url": live_server.url}]
+        )
+
+    return _log_in

@@ -38,3 +38,15 @@ def test_network_home_on_a_phone_is_georgian_and_switches_to_english(live_server
     expect(page.get_by_role("heading", name="Kazbegi LAG")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Local Action Groups")
     screenshot(page, "network-home-phone-en")
+
+
+def test_a_manager_reaches_the_audit_trail_on_a_phone(live_server, page, persona, lag, log_in, screenshot):
+    manager = persona("manager")
+    log_in(page, manager)
+
+    response = page.goto(f"{live_server.url}/ka/{lag.slug}/manage/audit/")
+
+    assert response.status == 200
+    expect(page).to_have_url(re.compile(rf"/ka/{lag.slug}/manage/audit/$"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "audit-trail-phone-ka")
