@@ -346,14 +346,16 @@ def planned_call_save(*, actor, version: StrategyVersion, instance: PlannedCall 
 def financial_row_save(
     *, actor, version: StrategyVersion, instance: FinancialPlanRow | None = None, data: dict
 ) -> FinancialPlanRow:
-    measure = data.get("measure")
+    measure = data["measure"] if "measure" in data else getattr(instance, "measure", None)
     if measure is not None and measure.version_id != version.pk:
         raise ValidationError(_("Choose a measure of this version."))
     data = {**data, "kind": FinanceKind.MEASURE if measure is not None else FinanceKind.RUNNING}
-    if instance is None:
-        clash = FinancialPlanRow.objects.filter(version=version, measure=measure, year=data.get("year"))
-        if clash.exists():
-            raise ValidationError(_("There is already a row for this measure and year; change that row instead."))
+    year = data["year"] if "year" in data else getattr(instance, "year", None)
+    clash = FinancialPlanRow.objects.filter(version=version, measure=measure, year=year)
+    if instance is not None:
+        clash = clash.exclude(pk=instance.pk)
+    if clash.exists():
+        raise ValidationError(_("There is already a row for this measure and year; change that row instead."))
     return _save_part(actor=actor, version=version, model=FinancialPlanRow, instance=instance, data=data, label="financial_row")
 
 
