@@ -18,5 +18,6 @@ urlpatterns += i18n_patterns(
     path("<slug:lag_slug>/", include("sopeli.membership.urls")),
     path("<slug:lag_slug>/", include("sopeli.governance.urls")),
     path("<slug:lag_slug>/", include("sopeli.strategy.urls")),
+    path("<slug:lag_slug>/", include("sopeli.consultation.urls")),
     prefix_default_language=True,
 )
