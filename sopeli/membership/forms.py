@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sopeli.accounts.models import phone_validator
 from sopeli.core.models import Settlement
 from sopeli.membership.models import Body, BodyKind, InterestGroup, Member, MemberKind, SeatRole
 from sopeli.membership.services import EDITABLE_FIELDS
@@ -34,6 +35,9 @@ class MemberFieldsForm(LagChoicesMixin, forms.ModelForm):
         self._limit_to_lag(lag)
         self.fields["kind"].widget = forms.RadioSelect(choices=MemberKind.choices)
         self.fields["representative"].help_text = _("For an organisation: the person who acts for it.")
+        if "phone" in self.fields:
+            self.fields["phone"].validators.append(phone_validator)
+            self.fields["phone"].widget.input_type = "tel"
         for name in ("phone", "id_number", "address"):
             if name in self.fields:
                 self.fields[name].help_text = _("Private: only the LAG's manager sees it. Optional.")

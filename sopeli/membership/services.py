@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sopeli.accounts.models import Role, User
+from sopeli.accounts.models import Role, User, phone_validator
 from sopeli.accounts.services import role_grant, role_revoke
 from sopeli.core.audit import audit_record
 from sopeli.core.models import Lag, Settlement
@@ -87,6 +87,8 @@ def _check_member_fields(*, lag: Lag, fields: Mapping[str, Any]) -> None:
         raise ValidationError(_("Enter the name."))
     if not (fields.get("email") or "").strip():
         raise ValidationError(_("Enter an e-mail address."))
+    if fields.get("phone"):
+        phone_validator(fields["phone"])
     _check_choice(fields["kind"], MemberKind, _("kind of member"))
     _check_choice(fields["sector"], Sector, _("sector"))
     _check_choice(fields["gender"], Gender, _("gender"))
@@ -175,7 +177,7 @@ def member_apply(
     fields = {
         "kind": kind, "name": name.strip(), "representative": representative.strip(),
         "organisation_type": organisation_type, "sector": sector, "interest_group": interest_group,
-        "gender": gender, "village": village, "email": email,
+        "gender": gender, "village": village, "email": email, "phone": phone.strip(),
     }
     _check_member_fields(lag=lag, fields=fields)
     if kind == MemberKind.PERSON:
@@ -188,7 +190,7 @@ def member_apply(
     try:
         with transaction.atomic():
             member = Member.objects.create(
-                lag=lag, user=user, status=MemberStatus.APPLIED, phone=phone.strip(),
+                lag=lag, user=user, status=MemberStatus.APPLIED,
                 id_number=id_number.strip(), address=address.strip(), motivation=motivation.strip(), **fields,
             )
     except IntegrityError as exc:  # a second submit that raced the first

@@ -107,18 +107,19 @@ def my_membership_resign(request, lag, member_id):
         return redirect_to_login(request.get_full_path())
     member = get_object_or_404(Member.objects.filter(lag=lag, user=request.user), pk=member_id)
     form = OwnResignForm(request.POST)
+    action_error = None
     if form.is_valid():
         try:
             services.member_resign(actor=request.user, member=member, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            action_error = exc.messages
         else:
             messages.success(request, _("Your membership has ended. Thank you for your part in the LAG."))
             return redirect("membership:my_membership", lag.slug)
     memberships = selectors.memberships_of_user(lag, request.user)
     return render(request, "membership/my_membership.html",
                   {"memberships": memberships, "resign_form": form, "resign_for": member.pk,
-                   "blank_resign_form": OwnResignForm()})
+                   "blank_resign_form": OwnResignForm(), "action_error": action_error})
 
 
 # --- staff: members ------------------------------------------------------------------------------
