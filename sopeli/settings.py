@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "sopeli.governance",
     "sopeli.strategy",
     "sopeli.consultation",
+    "sopeli.grants",
 ]
 
 MIDDLEWARE = [

@@ -19,5 +19,6 @@ urlpatterns += i18n_patterns(
     path("<slug:lag_slug>/", include("sopeli.governance.urls")),
     path("<slug:lag_slug>/", include("sopeli.strategy.urls")),
     path("<slug:lag_slug>/", include("sopeli.consultation.urls")),
+    path("<slug:lag_slug>/", include("sopeli.grants.urls")),
     prefix_default_language=True,
 )

@@ -1,0 +1,1 @@
+"""applications: see sopeli/grants/README.md."""

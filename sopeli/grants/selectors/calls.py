@@ -1,0 +1,1 @@
+"""calls: see sopeli/grants/README.md."""

@@ -1,0 +1,1 @@
+"""checks: see sopeli/grants/README.md."""
