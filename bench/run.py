@@ -34,6 +34,7 @@ WARMUP = os.environ.get("BENCH_WARMUP", "2s")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "8")
 THREADS = os.environ.get("BENCH_THREADS", "2")
 WORKERS = os.environ.get("BENCH_WORKERS", "2")
+LOAD_BEFORE = 0.0
 
 
 def log(message: str) -> None:
@@ -97,10 +98,27 @@ def pages(world: dict) -> list[tuple[str, str | None, bool]]:
     return result
 
 
+def count_queries(path: str, cookie: str | None) -> int | None:
+    """SQL queries one request makes (in-process, Django's test client): should not grow with data."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    if cookie:
+        name, value = cookie.split("=", 1)
+        client.cookies[name] = value
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    return len(queries) if response.status_code == 200 else None
+
+
 def main() -> int:
     if not shutil.which("wrk"):
         print("make bench needs wrk: apt-get install wrk", file=sys.stderr)
         return 2
+    global LOAD_BEFORE
+    LOAD_BEFORE = os.getloadavg()[0]
     started = time.monotonic()
     database_url = subprocess.run(
         [str(ROOT / "scripts" / "pg-throwaway.sh"), "start"], capture_output=True, text=True, check=True
@@ -113,7 +131,7 @@ def main() -> int:
         "DJANGO_SETTINGS_MODULE": "sopeli.settings",
         "SOPELI_DEBUG": "false",
         "SOPELI_SECRET_KEY": os.urandom(24).hex(),
-        "SOPELI_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SOPELI_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "SOPELI_STATIC_ROOT": static_root,
         "SOPELI_ACCESS_LOG": "",
         "SOPELI_LOG_LEVEL": "WARNING",
@@ -174,11 +192,12 @@ def main() -> int:
                     tail = server_log.read_text(errors="replace").strip().splitlines()[-12:]
                     print("    " + "\n    ".join(tail), flush=True)
                 continue
+            queries = count_queries(path, cookie if staff else None)
             wrk(port, path, cookie if staff else None, WARMUP)
             result = wrk(port, path, cookie if staff else None, DURATION)
-            rows.append({"label": label, "path": path, **result})
+            rows.append({"label": label, "path": path, "queries": queries, **result})
             log(f"{label} {path}: {result['rps']:.0f} req/s, p50 {result['p50_us'] / 1000:.1f} ms, "
-                f"p95 {result['p95_us'] / 1000:.1f} ms")
+                f"p95 {result['p95_us'] / 1000:.1f} ms, {queries} queries")
 
         report = render(rows, world["counts"], seed_seconds, time.monotonic() - started)
         print()
@@ -211,22 +230,23 @@ def render(rows: list[dict], counts: dict, seed_seconds: float, total_seconds: f
         "",
         f"gunicorn {WORKERS} sync workers, PostgreSQL (throwaway, fsync off), DEBUG off; "
         f"wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION} after a {WARMUP} warm-up; "
-        f"{os.cpu_count()} CPU cores, Python {platform.python_version()}. "
-        "Staff pages with a manager's session (TOTP set up).",
+        f"{os.cpu_count()} CPU cores (load average before/after: {LOAD_BEFORE:.1f}/{os.getloadavg()[0]:.1f}: "
+        f"other work on the machine lowers every figure), Python {platform.python_version()}. "
+        "Staff pages with a manager's session (TOTP set up). SQL queries: one request, counted in-process.",
         "",
-        "| page | path | requests/s | p50 ms | p95 ms | p99 ms | vs /healthz |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| page | path | requests/s | p50 ms | p95 ms | p99 ms | vs /healthz | SQL queries |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         if "missing" in r:
-            lines.append(f"| {r['label']} | {r['path']} | missing ({r['missing']}) | | | | |")
+            lines.append(f"| {r['label']} | {r['path']} | missing ({r['missing']}) | | | | | |")
             continue
         errors = r["non_2xx_3xx"] + r["socket_errors"]
         ratio = f"{r['rps'] / base:.2f}" if base else "—"
         flag = f" ({errors} errors)" if errors else ""
         lines.append(
             f"| {r['label']} | `{r['path']}` | {r['rps']:,.0f}{flag} | {r['p50_us'] / 1000:.1f} | "
-            f"{r['p95_us'] / 1000:.1f} | {r['p99_us'] / 1000:.1f} | {ratio} |"
+            f"{r['p95_us'] / 1000:.1f} | {r['p99_us'] / 1000:.1f} | {ratio} | {r['queries'] if r['queries'] is not None else '—'} |"
         )
     lines += ["", "Data: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()) + ".",
               f"Seeding took {seed_seconds:.0f} s; the whole run {total_seconds / 60:.1f} min."]
