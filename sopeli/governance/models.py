@@ -48,6 +48,9 @@ class Attendance(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="attendance_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.member_id} @ {self.meeting_id}: {'present' if self.present else 'absent'}"
+
 
 class Procedure(models.TextChoices):
     MEETING = "meeting", _("at a meeting")
@@ -120,11 +123,22 @@ class AgendaItem(models.Model):
         return self.status in DECIDED_STATUSES
 
 
+class RecusalKind(models.TextChoices):
+    CONFLICT = "conflict", _("conflict of interest")
+    STEP_OUT = "step_out", _("stepped out to keep the balance")
+
+
 class ConflictDeclaration(models.Model):
-    """A member declares a personal, family, business or political link and steps out of the item."""
+    """A member declares a personal, family, business or political link and steps out of the item.
+
+    ``kind`` tells a declared conflict from a member who steps out of one item only so that the
+    49% rule is met (a remedy ``rules.decide`` proposes). Both leave the item's vote; only a
+    conflict follows the item into a written procedure that continues it.
+    """
 
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="conflicts")
     member = models.ForeignKey("membership.Member", on_delete=models.CASCADE, related_name="conflicts")
+    kind = models.CharField(_("kind"), max_length=10, choices=RecusalKind.choices, default=RecusalKind.CONFLICT)
     reason = models.CharField(_("reason"), max_length=300)
     declared_at = models.DateTimeField(auto_now_add=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -132,6 +146,9 @@ class ConflictDeclaration(models.Model):
     class Meta:
         ordering = ["declared_at"]
         constraints = [models.UniqueConstraint(fields=["item", "member"], name="conflict_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} ✕ {self.item_id}: {self.reason}"
 
 
 class Choice(models.TextChoices):
@@ -151,3 +168,6 @@ class Vote(models.Model):
         ordering = ["cast_at"]
         # One vote per member and item: a retry or a double click cannot count twice.
         constraints = [models.UniqueConstraint(fields=["item", "member"], name="vote_once")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} → {self.item_id}: {self.choice}"
