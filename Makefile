@@ -44,7 +44,7 @@ run: $(VENV)/.installed-runtime
 	$(compile_messages)
 	$(MANAGE) collectstatic --noinput -v 0
 	@mkdir -p var
-	$(MANAGE) migrate --noinput -v 1
+	$(MANAGE) migrate --noinput -v 0 && echo "database up to date"
 	@if $(MANAGE) help seed_demo >/dev/null 2>&1; then \
 	  $(MANAGE) seed_demo --if-empty; \
 	else echo "(the seed_demo command is not there yet: starting with an empty database)"; fi

@@ -27,3 +27,7 @@ errorlog = "-"
 # The app trusts X-Forwarded-* only when SOPELI_BEHIND_PROXY is on (see settings); gunicorn
 # does the same for the proxy's own address.
 forwarded_allow_ips = os.environ.get("SOPELI_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 24+ opens a control socket at ~/.gunicorn/gunicorn.ctl; two servers on one machine (say
+# `make run` and `make bench`) would fight over it, and Sopeli does not use it. Older gunicorns
+# ignore this name.
+control_socket_disable = True
