@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from sopeli.strategy.models import (
@@ -18,6 +19,32 @@ from sopeli.strategy.models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+LANGUAGE_NAMES = {"ka": _("Georgian"), "en": _("English")}
+
+
+def safe_capfirst(text: str) -> str:
+    """Capitalise only a Latin first letter: Georgian has no case (``upper`` gives Mtavruli)."""
+    text = str(text)
+    return text[:1].upper() + text[1:] if text[:1].isascii() else text
+
+
+def label_fields(form: forms.BaseForm, model) -> None:
+    """Labels from the models' verbose names, "title (Georgian)" for translated twins.
+
+    Django's default labels apply ``capfirst``, which would turn a Georgian label's first letter
+    into Mtavruli once the catalogue is translated.
+    """
+    for name, f in form.fields.items():
+        base, _sep, lang = name.rpartition("_")
+        try:
+            if lang in LANGUAGE_NAMES:
+                verbose = model._meta.get_field(base).verbose_name
+                f.label = _("%(field)s (%(language)s)") % {"field": safe_capfirst(verbose), "language": LANGUAGE_NAMES[lang]}
+                f.widget.attrs.setdefault("lang", lang)
+            else:
+                f.label = safe_capfirst(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:  # a form-only field keeps its own label
+            continue
 
 
 class PartForm(forms.ModelForm):
@@ -31,11 +58,8 @@ class PartForm(forms.ModelForm):
         for name in self.required_fields:
             if name in self.fields:
                 self.fields[name].required = True
-        for name, f in self.fields.items():
-            if name.endswith("_ka"):
-                f.widget.attrs.setdefault("lang", "ka")
-            elif name.endswith("_en"):
-                f.widget.attrs.setdefault("lang", "en")
+        label_fields(self, self._meta.model)
+        for f in self.fields.values():
             if isinstance(f, forms.DateField):
                 f.widget = DATE
 
@@ -180,13 +204,18 @@ TEXT_SECTIONS = {
 
 
 def text_form_class(section: str):
-    fields = TEXT_SECTIONS[section][1]
-
     class TextForm(forms.ModelForm):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            label_fields(self, StrategyVersion)
+
         class Meta:
             model = StrategyVersion
             fields = TEXT_SECTIONS[section][1]
-            widgets = {name: forms.Textarea(attrs={"rows": 12, "lang": name[-2:]}) for name in fields if name[-3:] in ("_ka", "_en")}
+            widgets = {
+                name: forms.Textarea(attrs={"rows": 12, "lang": name[-2:]})
+                for name in TEXT_SECTIONS[section][1] if name[-3:] in ("_ka", "_en")
+            }
 
         def clean(self):
             data = super().clean()

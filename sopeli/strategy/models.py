@@ -329,6 +329,9 @@ class PlannedCall(VersionPart):
         verbose_name = _("planned call")
         verbose_name_plural = _("action plan")
 
+    def __str__(self) -> str:
+        return f"{self.code} {self.planned_on}"
+
     @property
     def quarter(self) -> int:
         return (self.planned_on.month - 1) // 3 + 1
@@ -371,6 +374,9 @@ class FinancialPlanRow(models.Model):
         ]
         verbose_name = _("financial plan row")
         verbose_name_plural = _("financial plan")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.amount}"
 
     @property
     def code(self) -> str:

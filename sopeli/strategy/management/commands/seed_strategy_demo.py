@@ -138,7 +138,7 @@ RESULT_INDICATORS = [
     ("R4.1", "O4", "სოფლები ნარჩენების რეგულარული გატანით", "Villages with regular waste collection", "სოფელი", "villages", "3", "12", "latest"),
 ]
 
-P, B, C, N, M, I = (ApplicantType.PERSON, ApplicantType.BUSINESS, ApplicantType.COOPERATIVE, ApplicantType.NGO,
+P, B, C, N, M, PI = (ApplicantType.PERSON, ApplicantType.BUSINESS, ApplicantType.COOPERATIVE, ApplicantType.NGO,
                     ApplicantType.MUNICIPALITY, ApplicantType.PUBLIC_INSTITUTION)
 
 MEASURES = [
@@ -174,7 +174,7 @@ MEASURES = [
      "Meeting places, playgrounds, village libraries, waste collection points.",
      "არასამთავრობო ორგანიზაციები, მუნიციპალიტეტი, სკოლები და სხვა საჯარო დაწესებულებები.",
      "NGOs, the municipality, schools and other public institutions.",
-     "3000", "30000", "200000", ["O3"], {N: "90", M: "80", I: "85"},
+     "3000", "30000", "200000", ["O3"], {N: "90", M: "80", PI: "85"},
      ("P5", "მოწყობილი სათემო სივრცეები", "Community spaces set up", "სივრცე", "spaces", "8"), 5),
     ("M6", "ახალგაზრდებისა და ქალების ინიციატივები", "Initiatives of young people and women",
      "მცირე ბიზნესის დაწყება, სწავლება, კულტურული და სპორტული ღონისძიებები.",
