@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sopeli.strategy",
     "sopeli.consultation",
     "sopeli.grants",
+    "sopeli.trainings",
 ]
 
 MIDDLEWARE = [

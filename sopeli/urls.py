@@ -20,5 +20,6 @@ urlpatterns += i18n_patterns(
     path("<slug:lag_slug>/", include("sopeli.strategy.urls")),
     path("<slug:lag_slug>/", include("sopeli.consultation.urls")),
     path("<slug:lag_slug>/", include("sopeli.grants.urls")),
+    path("<slug:lag_slug>/", include("sopeli.trainings.urls")),
     prefix_default_language=True,
 )

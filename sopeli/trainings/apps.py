@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TrainingsConfig(AppConfig):
+    name = "sopeli.trainings"
+    label = "trainings"
+    verbose_name = "Trainings"
