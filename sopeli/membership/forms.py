@@ -29,10 +29,32 @@ class LagChoicesMixin:
             self.fields["village"].empty_label = _("— choose —")
 
 
+# Labels are written out: Django would otherwise capitalise the model's verbose names with
+# ``capfirst``, which turns the first Georgian letter into Mtavruli.
+MEMBER_LABELS = {
+    "kind": _("Member is"),
+    "name": _("Name"),
+    "representative": _("Representative"),
+    "organisation_type": _("Type"),
+    "sector": _("Sector"),
+    "interest_group": _("Interest group"),
+    "gender": _("Gender"),
+    "village": _("Village"),
+    "email": _("E-mail"),
+    "phone": _("Phone"),
+    "id_number": _("Personal or registration number"),
+    "address": _("Address"),
+    "motivation": _("Why do you want to join?"),
+}
+
+
 class MemberFieldsForm(LagChoicesMixin, forms.ModelForm):
     def __init__(self, *args, lag, **kwargs):
         super().__init__(*args, **kwargs)
         self._limit_to_lag(lag)
+        for name in ("organisation_type", "sector", "gender"):
+            if name in self.fields:
+                self.fields[name].choices = [("", _("— choose —")), *Member._meta.get_field(name).choices]
         self.fields["kind"].widget = forms.RadioSelect(choices=MemberKind.choices)
         self.fields["representative"].help_text = _("For an organisation: the person who acts for it.")
         if "phone" in self.fields:
@@ -68,12 +90,14 @@ class JoinForm(MemberFieldsForm):
             "kind", "name", "representative", "organisation_type", "sector", "interest_group", "gender", "village",
             "email", "phone", "id_number", "address", "motivation",
         )
+        labels = MEMBER_LABELS
 
 
 class MemberEditForm(MemberFieldsForm):
     class Meta:
         model = Member
         fields = EDITABLE_FIELDS
+        labels = MEMBER_LABELS
 
 
 class RejectForm(forms.Form):
@@ -99,7 +123,7 @@ class InterestGroupForm(forms.ModelForm):
     class Meta:
         model = InterestGroup
         fields = ("code", "name_ka", "name_en")
-        labels = {"name_ka": _("Name in Georgian"), "name_en": _("Name in English")}
+        labels = {"code": _("Code"), "name_ka": _("Name in Georgian"), "name_en": _("Name in English")}
         help_texts = {"code": _("Short, in Latin letters, such as tourism. It cannot change later.")}
 
     def __init__(self, *args, **kwargs):
@@ -116,6 +140,8 @@ class BodyForm(forms.ModelForm):
         model = Body
         fields = ("kind", "name_ka", "name_en", "description_ka", "description_en", "quorum_percent", "all_members_sit")
         labels = {
+            "kind": _("Kind"), "quorum_percent": _("Quorum (more than % of seats)"),
+            "all_members_sit": _("All active members sit on it"),
             "name_ka": _("Name in Georgian"), "name_en": _("Name in English"),
             "description_ka": _("Description in Georgian"), "description_en": _("Description in English"),
         }
@@ -129,8 +155,8 @@ class BodyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["quorum_percent"].min_value = 0
         self.fields["quorum_percent"].max_value = 99
-        self.fields["quorum_percent"].validators += []
         self.fields["quorum_percent"].widget.attrs.update({"min": 0, "max": 99})
+        self.fields["kind"].choices = BodyKind.choices
         if not self.instance.pk:
             self.fields["kind"].initial = BodyKind.WORKING_GROUP
 

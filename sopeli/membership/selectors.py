@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sopeli.core.models import Lag, Settlement
 from sopeli.governance.rules import Voter, body_can_ever_decide, share_within_limit
@@ -45,11 +45,14 @@ def current_seat_filter(prefix: str = "seats__", today=None) -> Q:
 
 
 def member_on_filter(on: datetime.date, prefix: str = "") -> Q:
-    """Members whose membership covers the day ``on`` (approved by then, not yet ended that day)."""
-    return (
-        Q(**{f"{prefix}status__in": [MemberStatus.ACTIVE, MemberStatus.RESIGNED]})
-        & (Q(**{f"{prefix}decided_at__isnull": True}) | Q(**{f"{prefix}decided_at__date__lte": on}))
-        & (Q(**{f"{prefix}ended_at__isnull": True}) | Q(**{f"{prefix}ended_at__date__gt": on}))
+    """Members whose membership had not ended by the day ``on``: active ones, and those who resigned later.
+
+    The approval date is deliberately not a lower bound: LAGs enter members who joined on paper
+    years ago, and a meeting may be recorded after the day it was held. Seats carry their own
+    dates, so for boards and working groups the seat term decides.
+    """
+    return Q(**{f"{prefix}status": MemberStatus.ACTIVE}) | Q(
+        **{f"{prefix}status": MemberStatus.RESIGNED, f"{prefix}ended_at__date__gt": on}
     )
 
 
@@ -57,7 +60,7 @@ def seat_holders(body: Body, on: datetime.date | None = None) -> QuerySet[Member
     """The members who sit on ``body`` on the day ``on`` (default: today, Asia/Tbilisi), by name.
 
     - a body with ``all_members_sit`` (the general assembly): every member of the body's LAG whose
-      membership covers that day; no ``Seat`` rows are involved;
+      membership had not ended by that day (see ``member_on_filter``); no ``Seat`` rows are involved;
     - any other body: members holding a seat whose term covers that day (first and last days
       included) and whose membership covers it too (a member who resigned no longer sits).
 
@@ -208,14 +211,17 @@ def composition_warnings(members) -> list[str]:
     for share in comp.failures:
         figures = {"count": share.count, "total": comp.total, "percent": round(100 * share.count / comp.total), "allowed": allowed}
         if share.kind == "sector":
-            warnings.append(
-                _("The public sector holds %(count)s of %(total)s seats (%(percent)s%%): at most %(allowed)s may be public.") % figures
-            )
+            warnings.append(ngettext(
+                "The public sector holds %(count)s of %(total)s seat (%(percent)s%%): at most %(allowed)s may be public.",
+                "The public sector holds %(count)s of %(total)s seats (%(percent)s%%): at most %(allowed)s may be public.",
+                comp.total,
+            ) % figures)
         else:
-            warnings.append(
-                _("The interest group “%(group)s” holds %(count)s of %(total)s seats (%(percent)s%%): at most %(allowed)s may come from one group.")
-                % {**figures, "group": names.get(share.key, share.key)}
-            )
+            warnings.append(ngettext(
+                "The interest group “%(group)s” holds %(count)s of %(total)s seat (%(percent)s%%): at most %(allowed)s may come from one group.",
+                "The interest group “%(group)s” holds %(count)s of %(total)s seats (%(percent)s%%): at most %(allowed)s may come from one group.",
+                comp.total,
+            ) % {**figures, "group": names.get(share.key, share.key)})
     return warnings
 
 

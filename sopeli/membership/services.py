@@ -451,6 +451,11 @@ def body_update(
     body.name_ka, body.name_en = name_ka.strip(), name_en.strip()
     body.description_ka, body.description_en = description_ka.strip(), description_en.strip()
     body.save()
+    if before["kind"] != kind and BodyKind.BOARD in (before["kind"], kind):
+        # Sitting on a board carries the board role (and its second factor); follow the change.
+        users = User.objects.filter(memberships__seats__body=body).distinct()
+        for user in users:
+            _sync_board_role(actor=actor, user=user, lag=body.lag)
     audit_record(
         actor=actor, lag=body.lag, action="membership.body_updated", target=body, public=True,
         summary=_("%(name)s: details updated (quorum: more than %(q)s%% of seats)") % {"name": body.name, "q": body.quorum_percent},

@@ -309,3 +309,16 @@ def test_election_refuses_bad_input_and_rolls_back(lag, board, make_member, toda
         services.election_record(actor=None, body=board, held_on=today, elected=[a, b])
     assert not Election.objects.exists()
     assert not Seat.objects.filter(member=a).exists()
+
+
+def test_turning_a_group_into_a_board_grants_the_board_role(lag, make_member, today):
+    group = services.body_create(actor=None, lag=lag, kind=BodyKind.WORKING_GROUP, name_ka="ჯ", name_en="Group")
+    user = UserFactory()
+    services.seat_assign(actor=None, body=group, member=make_member(user=user), starts_on=today)
+    assert Role.BOARD not in roles(user, lag)
+    services.body_update(actor=None, body=group, kind=BodyKind.BOARD, name_ka="ჯ", name_en="Group",
+                         quorum_percent=50, all_members_sit=False)
+    assert Role.BOARD in roles(user, lag)
+    services.body_update(actor=None, body=group, kind=BodyKind.WORKING_GROUP, name_ka="ჯ", name_en="Group",
+                         quorum_percent=50, all_members_sit=False)
+    assert Role.BOARD not in roles(user, lag)
