@@ -230,6 +230,14 @@ class Call(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    def save(self, *args, **kwargs):
+        # Deadlines are whole seconds (rules.is_on_time refuses anything else).
+        for name in ("opens_at", "closes_at", "ideas_close_at"):
+            value = getattr(self, name)
+            if value is not None and value.microsecond:
+                setattr(self, name, value.replace(microsecond=0))
+        super().save(*args, **kwargs)
+
     @property
     def is_frozen(self) -> bool:
         return self.status != CallStatus.DRAFT

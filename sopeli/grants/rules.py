@@ -712,3 +712,20 @@ def is_on_time(submitted_at: datetime, deadline: datetime) -> bool:
         raise ValueError("a deadline is a whole second")
     # Truncate in UTC so the second is the true instant's second whatever the zone.
     return submitted.astimezone(UTC).replace(microsecond=0) <= limit
+
+
+def add_working_days(day: date, days: int) -> date:
+    """The date ``days`` working days (Monday to Friday) after ``day``; 0 gives ``day`` itself.
+
+    Used for "the received list is published within 5 working days". Public holidays are not known
+    to this module: a LAG that needs them counts them in the configured number of days.
+    """
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        raise ValueError(f"working days must be a non-negative integer, got {days!r}")
+    current = day
+    remaining = days
+    while remaining:
+        current = date.fromordinal(current.toordinal() + 1)
+        if current.weekday() < 5:
+            remaining -= 1
+    return current

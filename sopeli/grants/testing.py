@@ -116,3 +116,30 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     total_budget = Decimal("50000.00")
     requested_grant = Decimal("40000.00")
     own_contribution = Decimal("10000.00")
+
+
+def published_call(lag=None, *, actor=None, **kwargs) -> Call:
+    """A complete call published through the service (with its snapshot)."""
+    from sopeli.grants.services.calls import call_publish
+
+    call = CallFactory(**({"lag": lag} if lag is not None else {}), **kwargs)
+    return call_publish(actor=actor, call=call)
+
+
+def ready_application(call: Call, user=None, *, requested=Decimal("40000.00"), total=Decimal("50000.00"), **kwargs) -> Application:
+    """A draft that passes every check of ``application_problems`` (answers, document, budget)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sopeli.grants.services import applications as svc
+
+    user = user or UserFactory()
+    app = ApplicationFactory(call=call, applicant=user, total_budget=0, requested_grant=0, own_contribution=0,
+                             duration_months=12, **kwargs)
+    answers = {q.pk: "Visitors have nowhere to stay in the village." for q in call.questions.all() if q.kind != "file"}
+    svc.application_answers_save(actor=user, application=app, answers=answers)
+    svc.application_budget_save(actor=user, application=app, lines=[("Two rooms", total)], requested_grant=requested)
+    for doc in call.documents.all():
+        svc.attachment_add(actor=user, application=app, document=doc,
+                           upload=SimpleUploadedFile("extract.pdf", b"%PDF-1.4 test", content_type="application/pdf"))
+    app.refresh_from_db()
+    return app
