@@ -36,8 +36,8 @@ class PhaseKind(models.TextChoices):
 
 
 class Source(models.TextChoices):
-    ONLINE = "online", _("online, with an account")
-    QUICK = "quick", _("online, quick entry")
+    ONLINE = "online", _("online")
+    QUICK = "quick", _("online, without an account")
     MEETING = "meeting", _("village meeting")
     PAPER = "paper", _("paper form")
     OFFICE = "office", _("at the LAG office")

@@ -203,7 +203,8 @@ def survey_results(survey: Survey) -> dict:
     by_village = defaultdict(dict)
     for qid, vid, n in base.filter(village__isnull=False).values("question", "village").annotate(n=Count("id")).values_list("question", "village", "n"):
         by_village[qid][vid] = n
-    villages = {v.pk: v for v in Settlement.objects.filter(lag=survey.lag)} if by_village else {}
+    has_village = any(q.kind == QuestionKind.VILLAGE for q in questions)
+    villages = {v.pk: v for v in Settlement.objects.filter(lag=survey.lag)} if has_village else {}
     results = []
     for q in questions:
         n = answered.get(q.pk, 0)

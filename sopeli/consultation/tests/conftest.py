@@ -13,6 +13,15 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _georgian():
+    """Start each test in Georgian (a request in another test may leave English active)."""
+    from django.utils import translation
+
+    with translation.override("ka"):
+        yield
+
+
 @pytest.fixture
 def villages(lag):
     return [
