@@ -122,3 +122,30 @@ def test_every_service_leaves_an_audit_event(approved):
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"strategy.create", "strategy.measure_save", "strategy.version_submit", "strategy.version_approve"} <= actions
     assert AuditEvent.objects.get(action="strategy.version_approve").is_public
+
+
+def test_measures_for_calls_is_empty_until_a_version_is_approved(draft, lag):
+    assert list(selectors.measures_for_calls(lag)) == []
+    assert list(selectors.indicators_for_monitoring(lag)) == []
+    services.strategy_version_submit(actor=None, version=draft)
+    services.strategy_version_approve(actor=None, version=draft, agenda_item=make_assembly_item(lag))
+    measures = list(selectors.measures_for_calls(lag))
+    assert [m.code for m in measures] == ["M1", "M2"]
+    assert {r.applicant_type for r in measures[0].aid_rates.all()} == {"business", "ngo"}
+    assert {i.code for i in selectors.indicators_for_monitoring(lag)} == {"R1", "P1", "P2"}
+
+
+def test_an_assembly_decision_approves_only_one_version(approved, lag):
+    v2 = services.strategy_version_create_amendment(actor=None, strategy=approved.strategy)
+    services.strategy_version_submit(actor=None, version=v2)
+    with pytest.raises(ValidationError, match="already approved another version"):
+        services.strategy_version_approve(actor=None, version=v2, agenda_item=approved.approved_by_item)
+
+
+def test_an_agenda_item_of_another_lag_is_refused(draft):
+    from sopeli.testing.factories import LagFactory
+
+    services.strategy_version_submit(actor=None, version=draft)
+    foreign = make_assembly_item(LagFactory(slug="borjomi"))
+    with pytest.raises(ValidationError, match="this LAG"):
+        services.strategy_version_approve(actor=None, version=draft, agenda_item=foreign)
