@@ -13,12 +13,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sopeli.core.audit import audit_record
 from sopeli.core.models import Lag
+from sopeli.strategy import rules
 from sopeli.strategy.models import (
     AidRate,
     FinanceKind,
@@ -150,6 +151,7 @@ def strategy_version_approve(*, actor, version: StrategyVersion, agenda_item) ->
         )
     if StrategyVersion.objects.filter(approved_by_item=agenda_item).exclude(pk=version.pk).exists():
         raise ValidationError(_("This decision already approved another version."))
+    _ensure_within_running_costs_cap(version)
     _transition(version, "approve")
     previous = list(
         StrategyVersion.objects.select_for_update().filter(strategy_id=version.strategy_id, status=VersionStatus.APPROVED)
@@ -166,6 +168,20 @@ def strategy_version_approve(*, actor, version: StrategyVersion, agenda_item) ->
         data={"agenda_item": agenda_item.pk, "superseded": [old.number for old in previous]}, public=True,
     )
     return version
+
+
+def _ensure_within_running_costs_cap(version: StrategyVersion) -> None:
+    """LEADER caps running costs at 25% of the strategy's public money: no approval above it."""
+    from sopeli.strategy.selectors import running_costs_message
+
+    totals = dict(
+        FinancialPlanRow.objects.filter(version=version).values_list("kind").annotate(total=Sum("amount")).order_by()
+    )
+    check = rules.running_costs_check(
+        running=totals.get(FinanceKind.RUNNING) or Decimal("0.00"), measures=totals.get(FinanceKind.MEASURE) or Decimal("0.00")
+    )
+    if not check.ok:
+        raise ValidationError(running_costs_message(check))
 
 
 @transaction.atomic

@@ -149,3 +149,15 @@ def test_an_agenda_item_of_another_lag_is_refused(draft):
     foreign = make_assembly_item(LagFactory(slug="borjomi"))
     with pytest.raises(ValidationError, match="this LAG"):
         services.strategy_version_approve(actor=None, version=draft, agenda_item=foreign)
+
+
+def test_a_version_above_the_running_costs_cap_cannot_be_approved(draft, lag):
+    from sopeli.strategy.models import FinancialPlanRow
+
+    FinancialPlanRow.objects.filter(version=draft, kind="running").update(amount=Decimal("26667.00"))
+    services.strategy_version_submit(actor=None, version=draft)
+    # 26,667 of 106,667 = 25.0002% > 25%: the message says how much to cut (0.01... rounded up).
+    with pytest.raises(ValidationError, match=r"Cut running costs by at least 0\.34 GEL"):
+        services.strategy_version_approve(actor=None, version=draft, agenda_item=make_assembly_item(lag))
+    FinancialPlanRow.objects.filter(version=draft, kind="running").update(amount=Decimal("26666.66"))
+    services.strategy_version_approve(actor=None, version=draft, agenda_item=make_assembly_item(lag, code="GA-2"))
