@@ -156,12 +156,14 @@ def public_decisions(lag):
     meetings = (
         Meeting.objects.filter(lag=lag, status=MeetingStatus.PUBLISHED)
         .annotate(kind=Value("meeting"), at=F("starts_at"))
+        .order_by()
         .values_list("kind", "id", "at")
     )
     procedures = (
         AgendaItem.objects.filter(lag=lag, procedure=Procedure.WRITTEN, decided_at__isnull=False)
         .exclude(status=ItemStatus.VOTING)
         .annotate(kind=Value("procedure"), at=F("closes_at"))
+        .order_by()
         .values_list("kind", "id", "at")
     )
     return meetings.union(procedures, all=True).order_by("-at", "-id")
@@ -213,7 +215,8 @@ def meeting_for_manager(lag, meeting_id: int) -> Meeting:
 def meeting_record(meeting: Meeting) -> dict:
     """Attendance, items with their conflicts and votes, and each item's check: a fixed number of queries."""
     seats = seat_holders(meeting.body, on=meeting_date(meeting))
-    attendance = list(Attendance.objects.filter(meeting=meeting).select_related("member").order_by("member__name"))
+    attendance = list(Attendance.objects.filter(meeting=meeting).select_related("member__interest_group")
+                      .order_by("member__name", "member_id"))
     present_ids = {a.member_id for a in attendance if a.present}
     recorded = bool(attendance)
     items = list(_items_with_record().filter(meeting=meeting).order_by("code", "id"))
@@ -226,9 +229,9 @@ def meeting_record(meeting: Meeting) -> dict:
         item.meeting = meeting
         situation = item_situation(item, seats=seats, present_ids=present_ids)
         item.situation = situation
-        item.check = item_check(item, situation) if recorded else None
-        item.follow_ups = follow_ups.get(item.pk, [])
-        checks.append(item.check)
+        item.preview = item_check(item, situation) if recorded else None
+        item.continued_by = follow_ups.get(item.pk, [])
+        checks.append(item.preview)
     seat_ids = {m.pk for m in seats}
     present = [a.member for a in attendance if a.present]
     absent = [a.member for a in attendance if not a.present]

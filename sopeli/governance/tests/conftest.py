@@ -14,6 +14,7 @@ from sopeli.testing.factories import (
     MemberFactory,
     SeatFactory,
     UserFactory,
+    give_totp,
     grant_role,
 )
 
@@ -36,12 +37,13 @@ class Board:
         self.m = {}
         for name, (sector, group) in S1.items():
             user = UserFactory(email=f"{name.lower()}@example.ge", full_name=name)
-            grant_role(user, lag, Role.BOARD)
+            grant_role(user, lag, Role.MEMBER)
             member = MemberFactory(lag=lag, name=name, sector=sector, interest_group=self.groups[group],
                                    user=user, email=f"{name.lower()}@example.ge")
             SeatFactory(body=self.body, member=member)
             self.m[name] = member
         self.manager = grant_role(UserFactory(email="manager.s1@example.ge", full_name="Manager"), lag, Role.MANAGER)
+        give_totp(self.manager)
 
     def ids(self, *names):
         return [self.m[n].pk for n in names]
@@ -64,3 +66,9 @@ class Board:
 @pytest.fixture
 def board(lag):
     return Board(lag)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Argon2 is right for people, slow for a test that creates a dozen users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
