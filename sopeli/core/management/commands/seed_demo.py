@@ -1,4 +1,6 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from sopeli.core.models import Lag
 
@@ -20,13 +22,26 @@ class Command(BaseCommand):
                 return
             self.stderr.write("The database already has LAGs; use an empty database or --if-empty.")
             return
-        kazbegi = seed.build_kazbegi()
-        seed.build_borjomi()
-        seed.build_network_officer()
-        seed.make_user("admin@sopeli.example", "Sopeli admin", superuser=True)
-        story.tell(kazbegi)
+        # The demo's invitations and notices are not sent anywhere.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            kazbegi = seed.build_kazbegi()
+            seed.build_borjomi()
+            seed.build_network_officer()
+            seed.make_user("admin@sopeli.example", "Sopeli admin", superuser=True)
+            story.tell(kazbegi)
+            self.run_optional_seeds()
         self.stdout.write(self.style.SUCCESS("Demo network loaded: Kazbegi and Borjomi."))
         self.print_logins(seed, DEMO_PASSWORD)
+
+    def run_optional_seeds(self):
+        """Each domain app may ship its own demo command; run those that exist, in cycle order."""
+        from django.core.management import get_commands
+
+        available = get_commands()
+        for name in ["seed_strategy_demo", "seed_consultation_demo", "seed_grants_demo",
+                     "seed_projects_demo", "seed_trainings_demo", "seed_portal_demo"]:
+            if name in available:
+                call_command(name, stdout=self.stdout)
 
     def print_logins(self, seed, password):
         from allauth.mfa.models import Authenticator
