@@ -76,7 +76,10 @@ def join(request, lag):
         else:
             return redirect("membership:join_thanks", lag.slug)
     has_groups = form.fields["interest_group"].queryset.exists()
-    return render(request, "membership/join.html", {"form": form, "has_groups": has_groups})
+    already = request.user.is_authenticated and Member.objects.filter(
+        lag=lag, user=request.user, status__in=services.OPEN_STATUSES
+    ).exists()
+    return render(request, "membership/join.html", {"form": form, "has_groups": has_groups, "already": already})
 
 
 @with_lag

@@ -110,6 +110,9 @@ def test_join_form_prefills_from_the_logged_in_user(client, lag, groups, village
     client.force_login(UserFactory(email="eka@example.ge", full_name="Eka Gergeti"))
     page = client.get(url("join", lag)).content.decode()
     assert 'value="Eka Gergeti"' in page and 'value="eka@example.ge"' in page
+    assert "already have a membership" not in page
+    client.post(url("join", lag), join_data(groups, villages, email="eka@example.ge"))
+    assert "already have a membership" in client.get(url("join", lag)).content.decode()
 
 
 @pytest.mark.parametrize("field", ["name", "email", "sector", "interest_group", "village", "gender", "consent"])
@@ -202,6 +205,8 @@ def test_member_edit_records_history(manager_client, lag, groups, villages, make
     member.refresh_from_db()
     assert member.name == "New Name" and member.sector == "business"
     assert member.history.get(kind="changed").data["changes"]["name"] == ["Old Name", "New Name"]
+    page = manager_client.get("/en" + url("manage_member", lag, member.pk)[3:]).content.decode()
+    assert "name: Old Name → New Name" in page and "interest group:" not in page
     data["village"] = SettlementFactory(lag=LagFactory(slug="elsewhere")).pk
     response = manager_client.post(url("manage_member_edit", lag, member.pk), data)
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
