@@ -23,34 +23,17 @@ from sopeli.governance.models import (
     VotingMethod,
 )
 from sopeli.membership.models import Body, Member, MemberStatus
+from sopeli.membership.selectors import seat_holders as membership_seat_holders
 
 
 # --- who sits on a body ----------------------------------------------------------------------
-def _own_seat_holders(body: Body, on: dt.date) -> list[Member]:
-    """Members who sit on ``body`` on date ``on`` (every active member for the general assembly)."""
-    members = Member.objects.filter(lag_id=body.lag_id, status=MemberStatus.ACTIVE)
-    if not body.all_members_sit:
-        members = members.filter(
-            Q(seats__body=body, seats__starts_on__lte=on)
-            & (Q(seats__ends_on__isnull=True) | Q(seats__ends_on__gte=on))
-        ).distinct()
-    return list(members.select_related("interest_group").order_by("name", "id"))
-
-
 def seat_holders(body: Body, on: dt.date | None = None) -> list[Member]:
-    """The members who sit on ``body`` on ``on`` (default: today in Asia/Tbilisi), by name.
+    """The members who sit on ``body`` on ``on`` (default: today in Asia/Tbilisi), by name, with groups joined.
 
-    Uses ``sopeli.membership.selectors.seat_holders`` once the membership app provides it; until
-    then a private helper with the same meaning.
+    The meaning is the membership app's (``sopeli.membership.selectors.seat_holders``): every
+    member of the LAG for the general assembly, seat holders whose term covers the day otherwise.
     """
-    on = on or timezone.localdate()
-    try:
-        from sopeli.membership.selectors import seat_holders as membership_seat_holders
-    except ImportError:
-        return _own_seat_holders(body, on)
-    ids = [m.pk for m in membership_seat_holders(body, on=on)]
-    # Join the interest group up front: every voter's group is read.
-    return list(Member.objects.filter(pk__in=ids).select_related("interest_group").order_by("name", "id"))
+    return list(membership_seat_holders(body, on=on or timezone.localdate()))
 
 
 def meeting_date(meeting: Meeting) -> dt.date:
