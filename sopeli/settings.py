@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "sopeli.membership",
     "sopeli.governance",
     "sopeli.strategy",
+    "sopeli.portal",
     "sopeli.consultation",
     "sopeli.grants",
     "sopeli.trainings",

@@ -3,12 +3,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from sopeli.core import views as core_views
+from sopeli.portal.api import api as open_data_api
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # No database, no template: the yardstick the benchmark compares every page with.
     path("healthz", core_views.healthz, name="healthz"),
+    # Open data, read-only and versioned; the OpenAPI document is /api/v1/openapi.json.
+    path("api/v1/", open_data_api.urls),
 ]
 
 urlpatterns += i18n_patterns(
@@ -21,5 +24,6 @@ urlpatterns += i18n_patterns(
     path("<slug:lag_slug>/", include("sopeli.consultation.urls")),
     path("<slug:lag_slug>/", include("sopeli.grants.urls")),
     path("<slug:lag_slug>/", include("sopeli.trainings.urls")),
+    path("<slug:lag_slug>/", include("sopeli.portal.urls")),
     prefix_default_language=True,
 )

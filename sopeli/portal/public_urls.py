@@ -1,0 +1,24 @@
+"""The portal's public addresses for a LAG, for the privacy crawl (``sopeli/core/tests/test_privacy.py``).
+
+Any app may add a module ``sopeli/<app>/public_urls.py`` with ``public_urls(lag) -> list[str]``;
+the privacy test picks it up and scans those pages (and every page they link to) for personal data.
+"""
+
+from django.urls import reverse
+from django.utils.translation import override
+
+
+def public_urls(lag) -> list[str]:
+    from sopeli.portal.models import News
+
+    urls = []
+    for lang in ("ka", "en"):
+        with override(lang):
+            urls += [reverse(f"portal:{name}", args=[lag.slug]) for name in (
+                "news", "news_feed", "decisions_feed", "subscribe", "how_we_decide", "ledger", "ledger_file")]
+            urls += [reverse("portal:news_detail", args=[lag.slug, pk])
+                     for pk in News.objects.filter(lag=lag, is_published=True).values_list("pk", flat=True)]
+    api = ["/api/v1/openapi.json", "/api/v1/lags", f"/api/v1/lags/{lag.slug}"]
+    for endpoint in ("members", "bodies", "meetings", "decisions"):
+        api += [f"/api/v1/{endpoint}?limit=200", f"/api/v1/{endpoint}?lag={lag.slug}&limit=200"]
+    return urls + api
