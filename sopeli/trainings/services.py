@@ -416,6 +416,7 @@ def feedback_submit(
     *, actor, registration: Registration, usefulness: int, trainer: int, organisation: int, comment: str = ""
 ) -> Feedback:
     """The person who attended rates the training once, after it ended."""
+    registration = Registration.objects.select_related("training", "training__lag").get(pk=registration.pk)
     training = registration.training
     if not getattr(actor, "is_authenticated", False) or registration.user_id != actor.pk:
         raise ValidationError(_("Only the person who attended can give this feedback."))

@@ -144,6 +144,8 @@ def register(request, lag, training_id):
         try:
             r = services.registration_register(actor=request.user, training=training, **form.cleaned_data)
         except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                return _render_training(request, lag, training_id, status=400, action_error=exc.messages)
             _form_error(form, exc)
         else:
             if r.status == RegistrationStatus.CONFIRMED:

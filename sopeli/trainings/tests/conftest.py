@@ -65,3 +65,20 @@ def register(villages):
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def past(make_training):
+    """past(**fields) -> a training that started 3 hours ago and ended an hour ago."""
+
+    def make(**fields):
+        t = make_training(**fields)
+        now = timezone.now().replace(microsecond=0)
+        Training.objects.filter(pk=t.pk).update(
+            starts_at=now - datetime.timedelta(hours=3), ends_at=now - datetime.timedelta(hours=1),
+            registration_deadline=now - datetime.timedelta(hours=4),
+        )
+        t.refresh_from_db()
+        return t
+
+    return make
