@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, ProtectedError, RestrictedError, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -383,4 +383,10 @@ def version_part_delete(*, actor, version: StrategyVersion, instance: models.Mod
     code = getattr(instance, "code", "")
     audit_record(actor=actor, lag=version.lag, action="strategy.part_delete", target=instance,
                  summary=f"Strategy v{version.number}: {instance._meta.verbose_name} {code} deleted")
-    instance.delete()
+    try:
+        with transaction.atomic():
+            instance.delete()
+    except (ProtectedError, RestrictedError) as error:
+        raise ValidationError(
+            _("%(code)s is used elsewhere (for example by a call) and cannot be deleted.") % {"code": code}
+        ) from error
