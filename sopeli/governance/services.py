@@ -162,7 +162,9 @@ def attendance_record(*, actor, meeting: Meeting, present_member_ids: Iterable[i
     """Record who of the body's seat holders is present; everyone else who sits on it is absent."""
     meeting = _locked_meeting(meeting)
     _meeting_is_open(meeting)
-    if meeting.items.filter(status__in=DECIDED_STATUSES).exists():
+    # A blocked item records no result, so attendance may still change (a member arrives late);
+    # once an item is approved or rejected the attendance it was decided on is fixed.
+    if meeting.items.filter(status__in=FINAL_STATUSES).exists():
         raise ValidationError(_("Items of this meeting are already decided; attendance can no longer change."))
     seats = selectors.seat_holders(meeting.body, on=selectors.meeting_date(meeting))
     seat_ids = {m.pk for m in seats}
@@ -342,6 +344,10 @@ def item_decide(*, actor, item: AgendaItem, now: dt.datetime | None = None) -> A
     _item_is_open(item)
     if item.meeting.status == MeetingStatus.PLANNED:
         raise ValidationError(_("Record the attendance first."))
+    continued = item.follow_ups.first()
+    if continued is not None:
+        raise ValidationError(_("%(code)s continues in a written procedure; its result is recorded there.")
+                              % {"code": item.code})
     situation = selectors.item_situation(item)
     outcome = selectors.item_check(item, situation)
     if outcome.result != BLOCKED and not situation.has_votes:

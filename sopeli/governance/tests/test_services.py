@@ -61,6 +61,8 @@ def test_s1_a07_blocked_with_both_remedies_then_written_procedure_passes(board, 
         procedure = services.procedure_open(actor=board.manager, lag=board.lag, origin=item,
                                             closes_at=now + dt.timedelta(days=2), now=now)
     assert len(mail.outbox) == 11 and "A-07" in mail.outbox[0].subject
+    with pytest.raises(ValidationError, match="continues in a written procedure"):
+        services.item_decide(actor=board.manager, item=item)
     assert procedure.body == board.body and procedure.is_selection and procedure.code == "A-07"
     assert list(procedure.conflicts.values_list("member__name", flat=True)) == ["M5"]
     with pytest.raises(ValidationError, match="conflict"):
