@@ -126,7 +126,12 @@ class Participant(models.Model):
 
 
 class Answered(models.Model):
-    """The LAG's answer to an input: taken up (with the objective or measure), merged, or not (why)."""
+    """The LAG's answer to an input: taken up (with the objective or measure), merged, or not (why).
+
+    "Taken up needs an objective or a measure" is checked by the services, not the database: a
+    measure deleted from a draft strategy version must not make the strategy's delete fail, so the
+    link is set to NULL and the answer keeps its status and reply.
+    """
 
     answer_status = models.CharField(
         _("answer"), max_length=14, choices=AnswerStatus.choices, default=AnswerStatus.PENDING
@@ -202,11 +207,11 @@ class Idea(Participant, Answered, Moderated):
     contact_email = models.EmailField(_("e-mail (private)"), blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.ONLINE)
     meeting = models.ForeignKey(
-        VillageMeeting, verbose_name=_("village meeting"), null=True, blank=True, on_delete=models.SET_NULL, related_name="ideas"
+        VillageMeeting, verbose_name=_("village meeting"), null=True, blank=True, on_delete=models.RESTRICT, related_name="ideas"
     )
     confirmed = models.BooleanField(_("confirmed"), default=True)
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_ideas"
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.RESTRICT, related_name="merged_ideas"
     )
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -219,10 +224,6 @@ class Idea(Participant, Answered, Moderated):
             models.CheckConstraint(condition=~Q(merged_into=F("id")), name="idea_not_merged_into_itself"),
             models.CheckConstraint(
                 condition=~Q(answer_status="merged") | Q(merged_into__isnull=False), name="idea_merged_has_target",
-            ),
-            models.CheckConstraint(
-                condition=~Q(answer_status="taken_up") | Q(answer_objective__isnull=False) | Q(answer_measure__isnull=False),
-                name="idea_taken_up_has_target",
             ),
             models.CheckConstraint(
                 condition=~Q(answer_status="not_taken_up") | ~Q(answer_text=""), name="idea_not_taken_up_has_reason",
@@ -273,10 +274,6 @@ class Comment(Participant, Answered, Moderated):
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(answer_status="taken_up") | Q(answer_objective__isnull=False) | Q(answer_measure__isnull=False),
-                name="comment_taken_up_has_target",
-            ),
-            models.CheckConstraint(
                 condition=~Q(answer_status="not_taken_up") | ~Q(answer_text=""), name="comment_not_taken_up_has_reason",
             ),
             models.CheckConstraint(condition=~Q(answer_status="merged"), name="comment_is_never_merged"),
@@ -310,7 +307,8 @@ class Survey(models.Model):
 
     lag = models.ForeignKey("core.Lag", on_delete=models.CASCADE, related_name="surveys")
     consultation = models.ForeignKey(Consultation, null=True, blank=True, on_delete=models.CASCADE, related_name="surveys")
-    phase = models.ForeignKey(Phase, verbose_name=_("phase"), null=True, blank=True, on_delete=models.SET_NULL, related_name="surveys")
+    # RESTRICT: a phase with a survey cannot be deleted alone; deleting the consultation removes both.
+    phase = models.ForeignKey(Phase, verbose_name=_("phase"), null=True, blank=True, on_delete=models.RESTRICT, related_name="surveys")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     signed = models.BooleanField(

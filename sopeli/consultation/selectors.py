@@ -454,10 +454,10 @@ def participation_figures(lag: Lag, consultation: Consultation | None = None) ->
         if p["village"] in table:
             table[p["village"]]["people"] += 1
     total = people.count
-    stated = people.gender_count(Gender.FEMALE) + people.gender_count(Gender.MALE) + people.gender_count(Gender.OTHER)
-    genders = [(str(label), people.gender_count(value), rules.share_percent(people.gender_count(value), total))
-               for value, label in Gender.choices]
-    genders.append((str(_not_stated()), total - stated, rules.share_percent(total - stated, total)))
+    women, men = people.gender_count(Gender.FEMALE), people.gender_count(Gender.MALE)
+    genders = [(str(Gender.FEMALE.label), women, rules.share_percent(women, total)),
+               (str(Gender.MALE.label), men, rules.share_percent(men, total)),
+               (str(Gender.OTHER.label), total - women - men, rules.share_percent(total - women - men, total))]
     ages = Counter(p["age_band"] for p in people.persons.values())
     bands = [(str(label), ages[value], rules.share_percent(ages[value], total)) for value, label in AgeBand.choices]
     unknown_age = total - sum(ages[v] for v in AgeBand.values)

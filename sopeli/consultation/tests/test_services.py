@@ -330,3 +330,22 @@ def test_strategy_involvement_section_reads_the_consultation(lag, consultation, 
 
 def test_involvement_is_empty_without_consultation(lag, version):
     assert selectors.involvement_summary(lag, version).is_empty
+
+
+def test_deleting_a_draft_measure_keeps_the_answer(consultation, resident):
+    from sopeli.strategy import services as strategy_services
+
+    idea = post_idea(consultation, resident)
+    measure = Measure.objects.get(version=consultation.version, code="M2")
+    services.idea_answer(actor=None, idea=idea, status=AnswerStatus.TAKEN_UP, measure=measure, text="M2")
+    strategy_services.version_part_delete(actor=None, version=consultation.version, instance=measure)
+    idea.refresh_from_db()
+    assert idea.answer_status == AnswerStatus.TAKEN_UP and idea.answer_measure is None and idea.answer_text == "M2"
+
+
+def test_deleting_the_consultation_removes_everything(story, consultation):
+    from sopeli.consultation.models import Consultation, Survey, VillageMeeting
+
+    consultation.delete()
+    assert not Consultation.objects.exists() and not Idea.objects.exists() and not Survey.objects.exists()
+    assert not VillageMeeting.objects.exists() and not Response.objects.exists()
