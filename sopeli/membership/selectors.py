@@ -202,10 +202,13 @@ def _bars(counter: Counter, labels: dict, total: int, *, limited=lambda key: Fal
 def composition_warnings(members) -> list[str]:
     """Plain sentences for each share that makes the 49% rule impossible even at full attendance."""
     members = list(members)
-    comp = body_can_ever_decide(voters_for(members))
+    names = {m.interest_group.code: m.interest_group.name for m in members}
+    return _warnings(body_can_ever_decide(voters_for(members)), names)
+
+
+def _warnings(comp, group_names: dict[str, str]) -> list[str]:
     if comp.total == 0:
         return []
-    names = {m.interest_group.code: m.interest_group.name for m in members}
     allowed = 49 * comp.total // 100
     warnings = []
     for share in comp.failures:
@@ -221,15 +224,23 @@ def composition_warnings(members) -> list[str]:
                 "The interest group “%(group)s” holds %(count)s of %(total)s seat (%(percent)s%%): at most %(allowed)s may come from one group.",
                 "The interest group “%(group)s” holds %(count)s of %(total)s seats (%(percent)s%%): at most %(allowed)s may come from one group.",
                 comp.total,
-            ) % {**figures, "group": names.get(share.key, share.key)})
+            ) % {**figures, "group": group_names.get(share.key, share.key)})
     return warnings
 
 
 def body_composition(lag: Lag, body_id: int, *, on: datetime.date | None = None) -> dict:
-    """A body of ``lag`` with its seat holders on ``on``, shares and warnings. Three queries at most."""
+    """A body of ``lag`` on the day ``on``: counts and shares, the 49% warnings, and its seats.
+
+    Counting is done by the database (one grouped query), so a general assembly of thousands
+    costs the same as a board of eleven: five queries in all.
+    """
     on = on or timezone.localdate()
     body = get_object_or_404(Body.objects.filter(lag=lag), pk=body_id)
-    holders = list(seat_holders(body, on).only(*PUBLIC_MEMBER_FIELDS, "gender"))
+    rows = list(
+        seat_holders(body, on).order_by().values("sector", "interest_group_id", "gender", "village_id").annotate(n=Count("pk"))
+    )
+    groups = {g.pk: g for g in InterestGroup.objects.filter(lag=lag)}
+    villages = {v.pk: v.name for v in Settlement.objects.filter(lag=lag)}
     seats = []
     if not body.all_members_sit:
         seats = list(
@@ -239,20 +250,27 @@ def body_composition(lag: Lag, body_id: int, *, on: datetime.date | None = None)
                   *[f"member__{f}" for f in PUBLIC_MEMBER_FIELDS])
             .order_by("starts_on", "member__name", "pk")
         )
-    total = len(holders)
-    groups = {m.interest_group.code: m.interest_group.name for m in holders}
-    villages = {m.village_id: m.village.name for m in holders}
+    by_sector, by_group, by_gender, by_village = Counter(), Counter(), Counter(), Counter()
+    voters = []
+    for row in rows:
+        code = groups[row["interest_group_id"]].code
+        by_sector[row["sector"]] += row["n"]
+        by_group[code] += row["n"]
+        by_gender[row["gender"]] += row["n"]
+        by_village[row["village_id"]] += row["n"]
+        voters += [Voter(id=(len(voters) + i), sector=row["sector"], group=code) for i in range(row["n"])]
+    total = len(voters)
+    group_names = {g.code: g.name for g in groups.values()}
     return {
         "body": body,
         "on": on,
-        "holders": holders,
         "seats": seats,
         "total": total,
-        "by_sector": _bars(Counter(m.sector for m in holders), dict(Sector.choices), total, limited=lambda k: k == Sector.PUBLIC),
-        "by_group": _bars(Counter(m.interest_group.code for m in holders), groups, total, limited=lambda k: True),
-        "by_gender": _bars(Counter(m.gender for m in holders), dict(Gender.choices), total),
-        "by_village": _bars(Counter(m.village_id for m in holders), villages, total),
-        "warnings": composition_warnings(holders),
+        "by_sector": _bars(by_sector, dict(Sector.choices), total, limited=lambda k: k == Sector.PUBLIC),
+        "by_group": _bars(by_group, group_names, total, limited=lambda k: True),
+        "by_gender": _bars(by_gender, dict(Gender.choices), total),
+        "by_village": _bars(by_village, villages, total),
+        "warnings": _warnings(body_can_ever_decide(voters), group_names),
     }
 
 
