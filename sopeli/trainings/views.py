@@ -57,7 +57,9 @@ def _form_error(form, exc: ValidationError) -> None:
 def trainings(request, lag):
     page = Paginator(selectors.past_trainings(lag), PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.decorate(page.object_list)
-    return render(request, "trainings/list.html", {"upcoming": selectors.upcoming_trainings(lag), "page": page})
+    return render(request, "trainings/list.html", {
+        "upcoming": selectors.upcoming_trainings(lag), "page": page, "is_staff_reader": can_read_staff_pages(request.user, lag),
+    })
 
 
 def _person_initial(lag, user) -> dict:

@@ -63,11 +63,14 @@ def call_contents(call: Call) -> dict:
     criteria = list(Criterion.objects.filter(call=call).order_by("order", "id"))
     scored = [c for c in criteria if c.kind == "scored"]
     max_total = sum((c.max_points * c.weight for c in scored), Decimal(0))
+    aid_rates = list(call.aid_rates.all())
+    for r in aid_rates:
+        r.own_share = Decimal(100) - r.max_rate
     return {
         "call": call,
         "measures": measures,
         "total_budget": sum((m.budget for m in measures), Decimal("0.00")),
-        "aid_rates": list(call.aid_rates.all()),
+        "aid_rates": aid_rates,
         "settlements": list(call.eligible_settlements.all()),
         "questions": list(call.questions.all()),
         "documents": list(call.documents.all()),

@@ -324,10 +324,10 @@ def _money(value: Any, field: str) -> Decimal:
         raise ValidationError({field: _("Enter an amount such as 1500 or 1500.50.")}) from exc
     if not number.is_finite() or number < 0:
         raise ValidationError({field: _("Amounts cannot be negative.")})
-    if number != number.quantize(Decimal("0.01")):
-        raise ValidationError({field: _("Amounts have at most two decimals (tetri).")})
     if number >= Decimal("1e12"):
         raise ValidationError({field: _("This amount is too large.")})
+    if number != number.quantize(Decimal("0.01")):
+        raise ValidationError({field: _("Amounts have at most two decimals (tetri).")})
     return number
 
 

@@ -505,3 +505,31 @@ def call_close(*, actor: User | None, call: Call, now: datetime | None = None) -
                  summary=f"Call {call.code} closed with {count} applications",
                  data={"call": call.pk, "code": call.code, "applications": count})
     return call
+
+
+@transaction.atomic
+def call_save_draft(
+    *,
+    actor: User | None,
+    lag: Lag,
+    call: Call | None,
+    data: dict[str, Any],
+    budgets: dict[int, Decimal | None],
+    rates: dict[str, Decimal | None],
+    settlements: list[Settlement],
+) -> Call:
+    """The manager's call form in one transaction: texts and rules, measure budgets, aid rates, villages."""
+    call = call_create(actor=actor, lag=lag, data=data) if call is None else call_update(actor=actor, call=call, data=data)
+    measures = {m.pk: m for m in Measure.objects.filter(version=call.strategy_version, pk__in=list(budgets))}
+    for measure_id, budget in budgets.items():
+        if measure_id not in measures:
+            raise ValidationError(_("Choose a measure of the approved strategy this call runs under."))
+        if budget is None:
+            existing = CallMeasure.objects.filter(call=call, measure_id=measure_id).first()
+            if existing is not None:
+                call_measure_remove(actor=actor, call=call, call_measure=existing)
+        else:
+            call_measure_set(actor=actor, call=call, measure=measures[measure_id], budget=budget)
+    call_aid_rates_set(actor=actor, call=call, rates=rates)
+    call_settlements_set(actor=actor, call=call, settlements=settlements)
+    return call
