@@ -54,7 +54,7 @@ class IdeaForm(KeyedForm, AboutYouMixin):
     text = forms.CharField(label=_("Your idea or need"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
     village = forms.ModelChoiceField(label=_("Village"), queryset=Settlement.objects.none(), required=False)
     theme = forms.ModelChoiceField(label=_("Theme"), queryset=InterestGroup.objects.none(), required=False)
-    author_name = forms.CharField(label=_("Your name"), max_length=150, required=False)
+    author_name = forms.CharField(label=_("Your name"), max_length=150, required=False, help_text=_("Shown with your idea."))
     contact_phone = forms.CharField(
         label=_("Phone (optional, private)"), max_length=20, required=False,
         help_text=_("Only the LAG's staff see it, to confirm your entry."),

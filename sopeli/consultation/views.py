@@ -166,6 +166,7 @@ def survey(request, lag, pk, survey_pk):
     questions = selectors.survey_questions(survey_)
     form = forms.ResponseForm(request.POST or None, survey=survey_, questions=questions)
     status = 200
+    answered = survey_.signed and request.user.is_authenticated and survey_.responses.filter(respondent=request.user).exists()
     if request.method == "POST":
         if survey_.signed and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -180,7 +181,8 @@ def survey(request, lag, pk, survey_pk):
                 messages.success(request, _("Thank you: your answers are recorded."))
                 return redirect("consultation:survey_results", lag.slug, consultation.pk, survey_.pk)
         status = 400
-    return render(request, "consultation/survey.html", {"consultation": consultation, "survey": survey_, "form": form}, status=status)
+    return render(request, "consultation/survey.html", {"consultation": consultation, "survey": survey_, "form": form,
+                                                        "answered": answered}, status=status)
 
 
 @with_lag
