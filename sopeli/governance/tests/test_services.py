@@ -328,3 +328,17 @@ def test_minutes_publish_needs_every_item_decided_and_freezes_the_record(board):
     with pytest.raises(ValidationError, match="published"):
         services.item_add(actor=board.manager, meeting=meeting, code="A-2", title_ka="y")
     assert AgendaItem.objects.filter(meeting=meeting).count() == 1
+
+
+def test_manager_overview_counts(board):
+    from sopeli.governance.selectors import manager_overview
+
+    now = timezone.now()
+    board.meeting()  # upcoming
+    board.held_meeting()  # held, minutes to publish
+    due = _procedure(board, now - dt.timedelta(hours=2))
+    assert due.closes_at < now
+    _procedure(board, now)
+    counts = manager_overview(board.lag)
+    assert counts["upcoming_meetings"] == 1 and counts["minutes_to_publish"] == 1
+    assert counts["open_procedures"] == 2 and counts["procedures_due_to_close"] == 1
