@@ -19,3 +19,10 @@ def _fast_static(settings):
     # Tests do not run collectstatic; the manifest storage would fail on {% static %}.
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     settings.WHITENOISE_USE_FINDERS = True
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 is deliberately slow (about 0.1-1 s a hash): fine for a login, ruinous for hundreds of
+    # test users. Same algorithm and "argon2$..." format, tiny cost (sopeli/testing/hashers.py).
+    settings.PASSWORD_HASHERS = ["sopeli.testing.hashers.FastArgon2PasswordHasher"]
