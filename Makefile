@@ -14,9 +14,11 @@ IGNORE := --ignore '.venv' --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 
 # Compile the project's .po catalogues (Django's, allauth's etc. ship compiled). Nothing to do
 # until the first `make messages` has created sopeli/locale/.
 define compile_messages
-	@if find sopeli -path '*/locale/*' -name '*.po' | grep -q .; then \
-	  $(MANAGE) compilemessages --ignore '.venv' -v 0 && echo "messages compiled"; \
-	else echo "no .po catalogues yet (make messages creates them)"; fi
+	@if ! find sopeli -path '*/locale/*' -name '*.po' | grep -q .; then \
+	  echo "no .po catalogues yet (make messages creates them)"; \
+	elif ! command -v msgfmt >/dev/null; then \
+	  echo "WARNING: gettext is not installed (apt-get install gettext): Sopeli's own text stays in English"; \
+	else $(MANAGE) compilemessages --ignore '.venv' -v 0 && echo "messages compiled"; fi
 endef
 
 .PHONY: help run test bench messages lint
