@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "sopeli.core"
     label = "core"
+
+    def ready(self):
+        from sopeli.core.georgian import keep_georgian_case
+
+        keep_georgian_case()
