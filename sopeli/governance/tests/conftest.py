@@ -72,3 +72,12 @@ def board(lag):
 def _fast_passwords(settings):
     # Argon2 is right for people, slow for a test that creates a dozen users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Assertions read the English source strings; keep them true once the Georgian catalogue exists."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

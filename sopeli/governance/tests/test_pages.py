@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from sopeli.governance import services
@@ -233,3 +233,15 @@ def test_meeting_of_another_lag_is_not_found(board, client):
     client.force_login(board.manager)
     assert client.get(url("manage_meeting", foreign.pk)).status_code == 404
     assert client.get(url("minutes", foreign.pk)).status_code == 404
+
+
+def test_manager_home_shows_the_governance_counts(board, client):
+    now = timezone.now()
+    board.meeting()
+    services.procedure_open(actor=board.manager, lag=board.lag, body=board.body, code="WP-1", title_ka="x",
+                            closes_at=now + dt.timedelta(hours=1), now=now - dt.timedelta(hours=3))
+    client.force_login(board.manager)
+    with translation.override("en"):
+        home = reverse("core:manage_home", args=["kazbegi"])
+    text = _text(client.get(home))
+    assert "1 meeting coming up" in text and "1 written procedure open" in text
