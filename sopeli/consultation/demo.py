@@ -31,6 +31,7 @@ from sopeli.consultation.models import (
     Survey,
     VillageMeeting,
 )
+from sopeli.consultation.services import supports_recount
 from sopeli.core.models import Lag
 
 TBILISI = ZoneInfo("Asia/Tbilisi")
@@ -315,6 +316,7 @@ def build(lag: Lag) -> dict:
         if dup.author_id and dup.author_id != ideas[kept].author_id:
             supports.add((ideas[kept].pk, dup.author_id))
     Support.objects.bulk_create([Support(idea_id=i, user_id=u, created_at=start + timedelta(days=10)) for i, u in sorted(supports)])
+    supports_recount(actor=None, consultation=consultation)
 
     if version is not None:
         for n, (section, text, village, answer) in enumerate(COMMENTS):
@@ -376,3 +378,37 @@ def _survey(lag, consultation, phase, villages, manager, rng):
                 values.append(AnswerValue(response=r, question=q, text=rng.choice(spec)))
     AnswerValue.objects.bulk_create(values, batch_size=1000)
     return survey
+
+
+def synthetic(consultation: Consultation, *, ideas: int = 10_000, supports_per_idea: int = 3, responses: int = 5_000,
+              seed: int = 7) -> Survey:
+    """Bulk rows for ``make bench``: ``ideas`` ideas with supports on ``consultation`` and a survey with
+    ``responses`` responses (reuses the demo survey's questions). Fast: bulk_create only."""
+    rng = random.Random(seed)
+    lag = consultation.lag
+    villages = list(lag.settlements.all())
+    from sopeli.membership.models import InterestGroup
+
+    themes = list(InterestGroup.objects.filter(lag=lag)) or [None]
+    supporters = _residents(lag, {v.name_en: v for v in villages}, rng, n=max(supports_per_idea, 48))
+    start = consultation.phases.order_by("opens_at").values_list("opens_at", flat=True).first() or at(2025, 10, 1)
+    rows = [Idea(consultation=consultation, lag=lag, title=f"იდეა {n}: {IDEAS[n % len(IDEAS)][1]}", text=IDEAS[n % len(IDEAS)][2],
+                 village=rng.choice(villages), theme=rng.choice(themes), author_name=supporters[n % len(supporters)].full_name,
+                 source=Source.QUICK, confirmed=True, created_at=start + timedelta(minutes=n)) for n in range(ideas)]
+    Idea.objects.bulk_create(rows, batch_size=2000)
+    ids = list(Idea.objects.filter(consultation=consultation, merged_into__isnull=True).values_list("pk", flat=True))
+    Support.objects.bulk_create(
+        [Support(idea_id=i, user=u) for i in ids for u in rng.sample(supporters, k=rng.randint(0, supports_per_idea))],
+        batch_size=5000, ignore_conflicts=True,
+    )
+    supports_recount(actor=None, consultation=consultation)
+    phase = consultation.phases.filter(kind=PhaseKind.SURVEY).first() or Phase.objects.create(
+        consultation=consultation, kind=PhaseKind.SURVEY, opens_at=start, closes_at=start + timedelta(days=30))
+    global RESPONSES, PAPER_RESPONSES
+    saved = RESPONSES, PAPER_RESPONSES
+    RESPONSES, PAPER_RESPONSES = responses, responses // 5
+    try:
+        manager = None
+        return _survey(lag, consultation, phase, {v.name_en: v for v in villages}, manager, rng)
+    finally:
+        RESPONSES, PAPER_RESPONSES = saved

@@ -215,11 +215,17 @@ class Idea(Participant, Answered, Moderated):
     )
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Kept equal to the number of Support rows by the services (support, merge), so the list sorts
+    # by support on an index instead of counting 10,000 ideas' supports per page view.
+    support_count = models.PositiveIntegerField(_("supporters"), default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["consultation", "merged_into", "-created_at"])]
+        indexes = [
+            models.Index(fields=["consultation", "merged_into", "-created_at"]),
+            models.Index(fields=["consultation", "merged_into", "-support_count", "-created_at"]),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(merged_into=F("id")), name="idea_not_merged_into_itself"),
             models.CheckConstraint(

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from sopeli.consultation import rules
 from sopeli.consultation.models import (
@@ -92,27 +93,27 @@ SORTS = {"support": ("-support_count", "-created_at", "-id"), "new": ("-created_
 
 
 def ideas_list(consultation: Consultation, *, village: int | None = None, theme: int | None = None,
-               sort: str = "support", include_merged: bool = False):
+               sort: str = "support", include_merged: bool = False, answer: str | None = None):
     """Ideas of a consultation (merged ones left out), each with ``support_count``; filterable by
     village and theme, sorted by support (default) or date. One query per page of results."""
     qs = (
         Idea.objects.filter(consultation=consultation)
         .select_related("village", "theme", "answer_objective", "answer_measure")
-        .annotate(support_count=Count("supports", distinct=True))
     )
-    if not include_merged:
+    if not include_merged and answer != AnswerStatus.MERGED:
         qs = qs.filter(merged_into__isnull=True)
     if village:
         qs = qs.filter(village_id=village)
     if theme:
         qs = qs.filter(theme_id=theme)
+    if answer in AnswerStatus.values:
+        qs = qs.filter(answer_status=answer)
     return qs.order_by(*SORTS.get(sort, SORTS["support"]))
 
 
 def idea_for(consultation: Consultation, pk: int) -> Idea:
     return get_object_or_404(
-        Idea.objects.select_related("village", "theme", "merged_into", "meeting", "answer_objective", "answer_measure")
-        .annotate(support_count=Count("supports", distinct=True)),
+        Idea.objects.select_related("village", "theme", "merged_into", "meeting", "answer_objective", "answer_measure"),
         consultation=consultation, pk=pk,
     )
 
@@ -405,17 +406,39 @@ def consultation_report(consultation: Consultation) -> Report:
     return _report(people, rows)
 
 
-def report_answers(consultation: Consultation) -> dict:
-    """Answered inputs grouped for the report: taken up (by objective/measure), not taken up, merged."""
-    ideas = list(ideas_list(consultation, sort="support", include_merged=True).select_related("merged_into")
-                 .filter(hidden_at__isnull=True))
-    comments = list(Comment.objects.filter(consultation=consultation, hidden_at__isnull=True)
-                    .select_related("answer_objective", "answer_measure"))
-    groups = defaultdict(list)
-    for item in ideas + comments:
-        groups[item.answer_status].append(item)
-    return {"taken_up": groups[AnswerStatus.TAKEN_UP], "not_taken_up": groups[AnswerStatus.NOT_TAKEN_UP],
-            "merged": groups[AnswerStatus.MERGED], "pending": groups[AnswerStatus.PENDING]}
+REPORT_LIST_LIMIT = 50
+
+
+def report_answers(consultation: Consultation, *, limit: int = REPORT_LIST_LIMIT) -> dict:
+    """The answered inputs for the report: per answer, the first ``limit`` ideas (most supported
+    first) and comments, and what was taken up counted by objective and measure. Hidden posts are
+    left out. Eleven queries whatever the number of inputs."""
+    ideas = (Idea.objects.filter(consultation=consultation, hidden_at__isnull=True)
+             .select_related("merged_into", "answer_objective", "answer_measure").order_by("-support_count", "created_at", "id"))
+    comments = (Comment.objects.filter(consultation=consultation, hidden_at__isnull=True)
+                .select_related("answer_objective", "answer_measure").order_by("created_at", "id"))
+    out = {}
+    for status in (AnswerStatus.TAKEN_UP, AnswerStatus.NOT_TAKEN_UP, AnswerStatus.MERGED, AnswerStatus.PENDING):
+        items = list(ideas.filter(answer_status=status)[:limit])
+        if status != AnswerStatus.MERGED:
+            items += list(comments.filter(answer_status=status)[:limit])
+        out[status.value] = items
+    targets = Counter()
+    labels = {}
+    lang = "en" if (get_language() or "ka").startswith("en") else "ka"
+    fields = [f"answer_{owner}__{name}" for owner in ("measure", "objective") for name in ("code", "title_ka", "title_en")]
+    for model in (Idea, Comment):
+        rows = (model.objects.filter(consultation=consultation, hidden_at__isnull=True, answer_status=AnswerStatus.TAKEN_UP)
+                .values(*fields).annotate(n=Count("id")).order_by())
+        for r in rows:
+            owner = "measure" if r["answer_measure__code"] else "objective"
+            key = (owner[0].upper(), r[f"answer_{owner}__code"] or "")
+            targets[key] += r["n"]
+            labels[key] = r[f"answer_{owner}__title_{lang}"] or r[f"answer_{owner}__title_ka"] or ""
+    out["by_target"] = [{"code": code, "title": labels[(kind, code)], "count": n, "is_measure": kind == "M"}
+                        for (kind, code), n in sorted(targets.items(), key=lambda kv: (kv[0][0] != "O", kv[0][1]))]
+    out["limit"] = limit
+    return out
 
 
 @dataclass
@@ -435,6 +458,17 @@ def participation_figures(lag: Lag, consultation: Consultation | None = None) ->
     Seven queries whatever the data size."""
     where = {"consultation": consultation} if consultation is not None else {"consultation__lag": lag}
     people, rows = _people(**where)
+    return _figures(lag, people, rows)
+
+
+def report_page(consultation: Consultation) -> dict:
+    """Everything the public report shows, reading the record once (about 18 queries)."""
+    people, rows = _people(consultation=consultation)
+    return {"report": _report(people, rows), "figures": _figures(consultation.lag, people, rows),
+            "answers": report_answers(consultation)}
+
+
+def _figures(lag, people: People, rows: dict) -> ParticipationFigures:
     villages = list(Settlement.objects.filter(lag=lag))
     table = {v.pk: {"village": v, "ideas": 0, "comments": 0, "responses": 0, "attendance": 0, "people": 0} for v in villages}
     for r in rows["ideas"]:

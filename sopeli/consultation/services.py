@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -210,6 +211,19 @@ def idea_unhide(*, actor, idea: Idea) -> Idea:
     return idea
 
 
+@transaction.atomic
+def supports_recount(*, actor, consultation: Consultation) -> int:
+    """Set every idea's ``support_count`` from its Support rows (after bulk loads); returns ideas updated."""
+    from django.db.models import Count, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    counts = Support.objects.filter(idea=OuterRef("pk")).order_by().values("idea").annotate(n=Count("id")).values("n")
+    updated = Idea.objects.filter(consultation=consultation).update(support_count=Coalesce(Subquery(counts), 0))
+    audit_record(actor=actor, lag=consultation.lag, action="consultation.supports_recount", target=consultation,
+                 summary=f"Support counts recomputed for {updated} ideas")
+    return updated
+
+
 def kept_idea(idea: Idea) -> Idea:
     """Follow ``merged_into`` to the idea that was kept (merges never form chains, but be safe)."""
     seen = set()
@@ -239,6 +253,7 @@ def idea_support(*, actor, idea: Idea) -> tuple[Idea, bool]:
             Support.objects.create(idea=idea, user=actor)
     except IntegrityError:
         return idea, False
+    Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") + 1)
     audit_record(actor=actor, lag=idea.lag, action="consultation.idea_support", target=idea, summary=f"Idea {idea.pk} supported")
     return idea, True
 
@@ -265,13 +280,15 @@ def idea_merge(*, actor, duplicate: Idea, kept: Idea) -> Idea:
     moving = rules.supports_to_move(kept_supporters, dup_supporters, kept.author_id)
     Support.objects.bulk_create([Support(idea=kept, user_id=u) for u in sorted(moving)], ignore_conflicts=True)
     Support.objects.filter(idea=duplicate).delete()
+    Idea.objects.filter(pk=kept.pk).update(support_count=Support.objects.filter(idea=kept).count())
+    duplicate.support_count = 0
     # Ideas merged earlier into the duplicate now point at the kept idea (no chains).
     Idea.objects.filter(merged_into=duplicate).update(merged_into=kept)
     duplicate.merged_into = kept
     duplicate.answer_status = AnswerStatus.MERGED
     duplicate.answer_text = duplicate.answer_text or ""
     duplicate.answered_at, duplicate.answered_by = timezone.now(), actor
-    duplicate.save(update_fields=["merged_into", "answer_status", "answer_text", "answered_at", "answered_by"])
+    duplicate.save(update_fields=["merged_into", "answer_status", "answer_text", "answered_at", "answered_by", "support_count"])
     audit_record(actor=actor, lag=kept.lag, action="consultation.idea_merge", target=duplicate,
                  summary=f"Idea {duplicate.pk} merged into idea {kept.pk}", data={"kept": kept.pk, "moved_supports": len(moving)},
                  public=True)

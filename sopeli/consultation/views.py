@@ -74,11 +74,13 @@ def ideas(request, lag, pk):
     consultation = selectors.consultation_for(lag, pk)
     village, theme = _int(request.GET.get("village")), _int(request.GET.get("theme"))
     sort = request.GET.get("sort") if request.GET.get("sort") in selectors.SORTS else "support"
-    page = Paginator(selectors.ideas_list(consultation, village=village, theme=theme, sort=sort), PAGE_SIZE).get_page(request.GET.get("page"))
+    answer = request.GET.get("answer") or None
+    ideas_ = selectors.ideas_list(consultation, village=village, theme=theme, sort=sort, answer=answer)
+    page = Paginator(ideas_, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "consultation/ideas.html", {
-        "consultation": consultation, "page": page, "village": village, "theme": theme, "sort": sort,
+        "consultation": consultation, "page": page, "village": village, "theme": theme, "sort": sort, "answer": answer,
         "query": query.urlencode(), **selectors.filter_choices(consultation),
     })
 
@@ -201,11 +203,7 @@ def meetings(request, lag, pk):
 @with_lag
 def report(request, lag, pk):
     consultation = selectors.consultation_for(lag, pk)
-    return render(request, "consultation/report.html", {
-        "consultation": consultation, "report": selectors.consultation_report(consultation),
-        "answers": selectors.report_answers(consultation),
-        "figures": selectors.participation_figures(lag, consultation),
-    })
+    return render(request, "consultation/report.html", {"consultation": consultation, **selectors.report_page(consultation)})
 
 
 # --- Staff pages -------------------------------------------------------------------------------------

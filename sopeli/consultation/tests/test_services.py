@@ -349,3 +349,31 @@ def test_deleting_the_consultation_removes_everything(story, consultation):
     consultation.delete()
     assert not Consultation.objects.exists() and not Idea.objects.exists() and not Survey.objects.exists()
     assert not VillageMeeting.objects.exists() and not Response.objects.exists()
+
+
+def test_support_count_field_matches_the_support_rows(consultation, resident):
+    ideas = [post_idea(consultation, resident, title=f"იდეა {n}") for n in range(3)]
+    fans = [UserFactory() for _ in range(4)]
+    for n, fan in enumerate(fans):
+        for idea in ideas[: n % 3 + 1]:
+            services.idea_support(actor=fan, idea=idea)
+            services.idea_support(actor=fan, idea=idea)
+    services.idea_merge(actor=None, duplicate=ideas[2], kept=ideas[0])
+    for idea in Idea.objects.all():
+        assert idea.support_count == Support.objects.filter(idea=idea).count()
+    Idea.objects.update(support_count=99)
+    services.supports_recount(actor=None, consultation=consultation)
+    for idea in Idea.objects.all():
+        assert idea.support_count == Support.objects.filter(idea=idea).count()
+
+
+def test_report_lists_are_capped_and_grouped_by_measure(consultation, resident):
+    m1 = Measure.objects.get(version=consultation.version, code="M1")
+    for n in range(5):
+        idea = post_idea(consultation, resident, title=f"იდეა {n}")
+        services.idea_answer(actor=None, idea=idea, status=AnswerStatus.TAKEN_UP, measure=m1)
+    answers = selectors.report_answers(consultation, limit=3)
+    assert len(answers["taken_up"]) == 3
+    assert answers["by_target"] == [{"code": "M1", "title": m1.title_ka, "count": 5, "is_measure": True}]
+    assert selectors.ideas_list(consultation, answer="taken_up").count() == 5
+    assert selectors.ideas_list(consultation, answer="merged").count() == 0
