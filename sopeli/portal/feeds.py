@@ -79,3 +79,6 @@ class DecisionsFeed(_LagFeed):
 
     def item_pubdate(self, item):
         return item.decided_at
+
+    def item_updateddate(self, item):
+        return item.decided_at

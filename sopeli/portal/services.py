@@ -54,7 +54,7 @@ def news_update(*, actor, news: News, title_ka: str, body_ka: str, title_en: str
     news.save()
     audit_record(actor=actor, lag=news.lag, action="news.updated", target=news, summary=news.title_ka,
                  public=news.is_published,
-                 data={"news": news.pk, "title_ka": news.title_ka, "title_en": news.title_en} if news.is_published else {})
+                 data={"news": news.pk, "title_ka": news.title_ka, "title_en": news.title_en or ""} if news.is_published else {})
     return news
 
 
@@ -75,7 +75,7 @@ def news_publish(*, actor, news: News, base_url: str, now=None) -> News:
         _announce_after_commit(news, base_url)
     audit_record(actor=actor, lag=news.lag, action="news.published", target=news, public=True,
                  summary=news.title_ka,
-                 data={"news": news.pk, "title_ka": news.title_ka, "title_en": news.title_en})
+                 data={"news": news.pk, "title_ka": news.title_ka, "title_en": news.title_en or ""})
     return news
 
 

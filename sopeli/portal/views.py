@@ -46,12 +46,12 @@ def subscribe(request, lag):
     form = SubscribeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.subscription_request(lag=lag, email=form.cleaned_data["email"], base_url=_base_url(request))
+            sub = services.subscription_request(lag=lag, email=form.cleaned_data["email"], base_url=_base_url(request))
         except ValidationError as exc:
             form.add_error("email", _error_text(exc))
         else:
             messages.success(request, _("Almost done: we sent a link to %(email)s. Open it to confirm your "
-                                        "subscription.") % {"email": form.cleaned_data["email"]})
+                                        "subscription.") % {"email": sub.email})
             return redirect("portal:subscribe", lag.slug)
     status = 400 if form.errors else 200
     return render(request, "portal/subscribe.html", {"form": form}, status=status)
