@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from sopeli.core.models import Settlement
 from sopeli.trainings.models import AgeBand, Gender, TargetGroup, TrainingStatus
 
-RATING_CHOICES = [(i, str(i)) for i in range(1, 6)]
+RATING_CHOICES = [(1, _("1 — poor")), (2, "2"), (3, "3"), (4, "4"), (5, _("5 — excellent"))]
 
 
 class DateTimeInput(forms.DateTimeInput):

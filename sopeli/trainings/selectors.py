@@ -197,11 +197,14 @@ def training_participation(lag: Lag, date_from: datetime.date | None = None, dat
 
     Cancelled trainings are left out. ``registrations`` counts people registered or on a waiting
     list (not cancelled), walk-ins included; ``attendees`` counts people marked as attended.
-    ``trainings_held`` and ``hours_held`` count trainings whose attendance was taken. Six queries
+    ``trainings_held``, ``hours_held`` and ``attendee_hours`` count trainings whose attendance was
+    taken. Six queries
     whatever the data size. Shape::
 
         {"date_from": date | None, "date_to": date | None,
-         "trainings": int, "trainings_held": int, "hours_held": Decimal,
+         "trainings": int, "trainings_held": int,
+         "hours_held": Decimal,       # hours of the trainings held, to a tenth each
+         "attendee_hours": Decimal,   # the same weighted by who attended (person-hours of training)
          "registrations": int, "attendees": int,
          "by_village":      [{"key": settlement id | None, "label": str, "registrations": int, "attendees": int}, ...],
          "by_gender":       [{"key": "female" | "male" | "other", "label": str, ...}, ...],   # every choice, zeros too
@@ -228,17 +231,22 @@ def training_participation(lag: Lag, date_from: datetime.date | None = None, dat
     by_village_rows = breakdown("village")
     names = {s.pk: s.name for s in Settlement.objects.filter(lag=lag)}
 
-    held_hours = Decimal("0.0")
+    held_hours = attendee_hours = Decimal("0.0")
     per_group: dict[str, dict[str, int]] = {}
     n_trainings = n_held = 0
-    for target_group, status, starts, ends in trainings.order_by().values_list("target_group", "status", "starts_at", "ends_at"):
+    rows = trainings.order_by().annotate(
+        n_att=Count("registrations", filter=Q(registrations__status=CONFIRMED, registrations__attended=True))
+    ).values_list("target_group", "status", "starts_at", "ends_at", "n_att")
+    for target_group, status, starts, ends, n_att in rows:
         g = per_group.setdefault(target_group, {"trainings": 0, "trainings_held": 0})
         g["trainings"] += 1
         n_trainings += 1
         if status == TrainingStatus.HELD:
             g["trainings_held"] += 1
             n_held += 1
-            held_hours += rules.duration_hours(starts, ends)
+            hours = rules.duration_hours(starts, ends)
+            held_hours += hours
+            attendee_hours += hours * n_att
 
     def row(key, label, source, **extra):
         found = source.get(key) or {}
@@ -253,6 +261,7 @@ def training_participation(lag: Lag, date_from: datetime.date | None = None, dat
         "trainings": n_trainings,
         "trainings_held": n_held,
         "hours_held": held_hours,
+        "attendee_hours": attendee_hours,
         "registrations": sum(r["registrations"] for r in by_gender_rows.values()),
         "attendees": sum(r["attendees"] for r in by_gender_rows.values()),
         "by_village": by_village,

@@ -311,7 +311,7 @@ def registration_cancel(*, actor, registration: Registration) -> list[Registrati
     Returns the people promoted. Cancelling an already cancelled registration changes nothing.
     """
     training = _locked(registration.training)
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration = Registration.objects.select_for_update().select_related("user").get(pk=registration.pk)
     if registration.status == RegistrationStatus.CANCELLED:
         return []
     if training.status not in rules.ACTIVE:
@@ -323,6 +323,13 @@ def registration_cancel(*, actor, registration: Registration) -> list[Registrati
     registration.save(update_fields=["status", "cancelled_at", "attended"])
     promoted = _fill_seats(training) if was == RegistrationStatus.CONFIRMED else []
     _sync_status(training)
+    if registration.user_id and registration.user_id != getattr(actor, "pk", None):
+        _mail_on_commit(
+            to=registration.user.email,
+            subject=_("Registration cancelled: %(topic)s") % {"topic": training.topic},
+            body=_("The LAG's staff have cancelled your registration for the training “%(topic)s” on %(when)s.\n\n"
+                   "If you think this is a mistake, please contact the LAG.\n") % {"topic": training.topic, "when": _when(training)},
+        )
     audit_record(actor=actor, lag=training.lag, action="training.cancel_registration", target=registration,
                  summary=f"Registration cancelled for training {training.pk}",
                  data={"training": training.pk, "was": was, "promoted": [r.pk for r in promoted]})

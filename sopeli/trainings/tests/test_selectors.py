@@ -64,6 +64,7 @@ def test_participation_exact(scenario):
 
     f = training_participation(Lag.objects.get(slug="kazbegi"))
     assert (f["trainings"], f["trainings_held"], f["hours_held"]) == (3, 2, Decimal("5.5"))
+    assert f["attendee_hours"] == Decimal("3") * 3 + Decimal("2.5") * 2  # A, B, W for 3 h; F, G for 2.5 h
     assert (f["registrations"], f["attendees"]) == (8, 5)
     assert by_key(f["by_gender"]) == {"female": (6, 3), "male": (2, 2), "other": (0, 0)}
     assert by_key(f["by_age_band"]) == {"under_18": (1, 1), "18_29": (2, 1), "30_44": (2, 1), "45_64": (2, 1), "65_plus": (1, 1)}

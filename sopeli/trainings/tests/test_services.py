@@ -291,3 +291,15 @@ def test_material_checks_kind_and_size(make_training):
     m = services.material_add(actor=None, training=t, title_ka="სლაიდები", file=SimpleUploadedFile("slides.pdf", b"%PDF-1.4 x"))
     assert m.size == 10 and m.file.name.startswith(f"trainings/{t.lag_id}/{t.pk}/")
     services.material_delete(actor=None, material=m)
+
+
+def test_staff_cancel_tells_the_person(make_training, person, register, persona, django_capture_on_commit_callbacks, mailoutbox):
+    t = make_training(capacity=1)
+    a, b = person("A"), person("B")
+    ra = register(t, a)
+    register(t, b)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_cancel(actor=persona("manager"), registration=ra)
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([a.email, b.email])  # A told, B promoted
+    assert any("cancelled your registration" in m.body for m in mailoutbox if m.to == [a.email])
