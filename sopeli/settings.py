@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "sopeli.consultation",
     "sopeli.grants",
     "sopeli.trainings",
+    "sopeli.projects",
+    "sopeli.monitoring",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("sopeli.core.urls")),
+    path("network/monitoring/", include("sopeli.monitoring.network_urls")),
     path("<slug:lag_slug>/", include("sopeli.accounts.urls")),
     path("<slug:lag_slug>/", include("sopeli.membership.urls")),
     path("<slug:lag_slug>/", include("sopeli.governance.urls")),
@@ -24,6 +25,8 @@ urlpatterns += i18n_patterns(
     path("<slug:lag_slug>/", include("sopeli.consultation.urls")),
     path("<slug:lag_slug>/", include("sopeli.grants.urls")),
     path("<slug:lag_slug>/", include("sopeli.trainings.urls")),
+    path("<slug:lag_slug>/", include("sopeli.projects.urls")),
+    path("<slug:lag_slug>/", include("sopeli.monitoring.urls")),
     path("<slug:lag_slug>/", include("sopeli.portal.urls")),
     prefix_default_language=True,
 )

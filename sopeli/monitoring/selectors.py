@@ -1,0 +1,432 @@
+"""Monitoring reads: indicator roll-up, money over time, call funnels, participation, bodies, flags
+and durations, for one LAG or the whole network. Each function costs a fixed number of queries.
+
+Roll-up rule (documented for donors)
+------------------------------------
+- A project's achievement for an indicator is the value in its most recent *approved* report
+  (a final report replaces the interim one): reports state what was achieved to date.
+- Project values roll up to the LAG's indicator of the same code with the indicator's aggregation:
+  ``sum`` adds the projects' contributions to the baseline; ``average``, ``max`` and ``latest``
+  take the mean, the largest or the most recently approved value.
+- Progress to target = contribution / (target − baseline) for ``sum``; (value − baseline) /
+  (target − baseline) otherwise. Shown as a whole percentage, the bar capped at 100%.
+- Breakdowns: gender and age band come from the report's breakdown rows; village and sector from
+  the project (contract). Jobs are in FTE (``projects.rules``), so S3's 1.5 FTE adds 1.5.
+- Measures show their output indicators, objectives their result indicators; the network sums the
+  FTE of every LAG and shows each LAG's money and progress.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Min, Q, Sum
+from django.utils import timezone
+
+from sopeli.core.models import Lag, Settlement
+from sopeli.grants.models import Application, Call, CallMeasure, Stage
+from sopeli.grants.workflow import ApplicationStatus
+from sopeli.projects.models import (
+    AgeBand,
+    Claim,
+    ClaimStatus,
+    Contract,
+    ContractStatus,
+    Gender,
+    IndicatorValue,
+    Payment,
+    PlannedIndicator,
+    Recovery,
+    Report,
+    ReportStatus,
+)
+from sopeli.projects.rules import q2
+from sopeli.projects.services import fte_unit, is_fte
+from sopeli.strategy.models import Aggregation, Indicator
+from sopeli.strategy.selectors import indicators_for_monitoring
+
+ZERO = Decimal("0.00")
+SECTORS = (("public", "public sector"), ("business", "business sector"), ("civil", "civil society"))
+
+
+def _percent(part: Decimal, whole: Decimal) -> int | None:
+    if not whole:
+        return None
+    return int((Decimal(100) * part / whole).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+# --- project achievements ------------------------------------------------------------------------
+
+
+def latest_approved_reports(contract_filter: Q) -> dict[int, int]:
+    """contract id → id of its most recent approved report (final before interim on the same day)."""
+    rows = (Report.objects.filter(contract_filter, status=ReportStatus.APPROVED).order_by()
+            .values_list("contract_id", "pk", "kind", "decided_at"))
+    best: dict[int, tuple] = {}
+    for contract_id, pk, kind, decided in rows:
+        key = (decided, kind == "final", pk)
+        if contract_id not in best or key > best[contract_id][0]:
+            best[contract_id] = (key, pk)
+    return {c: v[1] for c, v in best.items()}
+
+
+@dataclass
+class IndicatorProgress:
+    indicator: Indicator
+    fte: bool
+    contribution: Decimal = ZERO  # what projects add (sum) or the aggregated project value
+    value: Decimal | None = None  # current value of the indicator (baseline + contribution for sum)
+    planned: Decimal = ZERO  # what contracts promised
+    projects: int = 0
+    percent: int | None = None
+    by_gender: dict = field(default_factory=dict)
+    by_age: dict = field(default_factory=dict)
+    by_village: dict = field(default_factory=dict)
+    by_sector: dict = field(default_factory=dict)
+
+    @property
+    def bar(self) -> int:
+        return max(0, min(100, self.percent or 0))
+
+
+def _aggregate(rule: str, values: list[tuple]) -> Decimal | None:
+    """values: [(decided_at, value)]."""
+    if not values:
+        return None
+    numbers = [v for _d, v in values]
+    if rule == Aggregation.AVERAGE:
+        return q2(sum(numbers, ZERO) / len(numbers))
+    if rule == Aggregation.MAX:
+        return max(numbers)
+    if rule == Aggregation.LATEST:
+        return max(values, key=lambda t: t[0])[1]
+    return sum(numbers, ZERO)
+
+
+def indicator_progress(lag: Lag) -> list[IndicatorProgress]:
+    """Every indicator of the LAG's approved strategy with its roll-up and breakdowns. Five queries."""
+    indicators = list(indicators_for_monitoring(lag))
+    reports = latest_approved_reports(Q(contract__lag=lag))
+    codes = {i.code: i for i in indicators}
+    rows = (IndicatorValue.objects.filter(report_id__in=list(reports.values())).order_by()
+            .values_list("indicator__code", "gender", "age_band", "value", "report__decided_at",
+                         "report__contract__settlement_id", "report__contract__sector"))
+    planned = dict(PlannedIndicator.objects.filter(contract__lag=lag).exclude(contract__status=ContractStatus.CANCELLED)
+                   .order_by().values("indicator__code").annotate(s=Sum("planned")).values_list("indicator__code", "s"))
+    villages = {s.pk: s.name for s in Settlement.objects.filter(lag=lag)}
+    totals: dict[str, list] = defaultdict(list)
+    breakdown: dict[str, dict[str, dict]] = defaultdict(lambda: {"gender": defaultdict(Decimal), "age": defaultdict(Decimal),
+                                                                  "village": defaultdict(Decimal), "sector": defaultdict(Decimal)})
+    for code, gender, age, value, decided, village, sector in rows:
+        if code not in codes:
+            continue
+        b = breakdown[code]
+        if not gender and not age:
+            totals[code].append((decided, value))
+            b["village"][villages.get(village, "—")] += value
+            b["sector"][sector or "—"] += value
+        elif gender and not age:
+            b["gender"][gender] += value
+        elif age and not gender:
+            b["age"][age] += value
+    out = []
+    gender_labels, age_labels, sector_labels = dict(Gender.choices), dict(AgeBand.choices), dict(SECTORS)
+    for ind in indicators:
+        p = IndicatorProgress(indicator=ind, fte=is_fte(ind), planned=planned.get(ind.code) or ZERO,
+                              projects=len(totals.get(ind.code, [])))
+        agg = _aggregate(ind.aggregation, totals.get(ind.code, []))
+        baseline = ind.baseline_value or ZERO
+        span = ind.target_value - baseline
+        if agg is not None:
+            if ind.aggregation == Aggregation.SUM:
+                p.contribution, p.value = agg, baseline + agg
+                p.percent = _percent(agg, span)
+            else:
+                p.contribution, p.value = agg, agg
+                p.percent = _percent(agg - baseline, span)
+        else:
+            p.value = baseline if ind.baseline_value is not None else None
+            p.percent = 0 if span else None
+        b = breakdown.get(ind.code)
+        if b:
+            p.by_gender = {str(gender_labels.get(k, k)): v for k, v in b["gender"].items()}
+            p.by_age = {str(age_labels.get(k, k)): v for k, v in b["age"].items()}
+            p.by_village = dict(sorted(b["village"].items(), key=lambda kv: -kv[1]))
+            p.by_sector = {str(sector_labels.get(k, k)): v for k, v in b["sector"].items()}
+        out.append(p)
+    return out
+
+
+def progress_by_owner(progress: list[IndicatorProgress]) -> dict:
+    """Measures with their output indicators, objectives with their result indicators."""
+    measures: dict = {}
+    objectives: dict = {}
+    for p in progress:
+        if p.indicator.measure_id:
+            measures.setdefault(p.indicator.measure, []).append(p)
+        elif p.indicator.objective_id:
+            objectives.setdefault(p.indicator.objective, []).append(p)
+    return {"measures": list(measures.items()), "objectives": list(objectives.items())}
+
+
+def jobs_fte(contract_filter: Q) -> Decimal:
+    """FTE created by projects (latest approved report's total rows of FTE indicators). Three queries."""
+    reports = latest_approved_reports(contract_filter)
+    total = ZERO
+    for unit, unit_en, value in (IndicatorValue.objects.filter(report_id__in=list(reports.values()), gender="", age_band="")
+                                 .order_by().values_list("indicator__unit_ka", "indicator__unit_en", "value")):
+        if fte_unit(unit, unit_en):
+            total += value
+    return total
+
+
+# --- money over time -----------------------------------------------------------------------------
+
+
+@dataclass
+class MoneyPoint:
+    month: str
+    allocated: Decimal
+    committed: Decimal
+    paid: Decimal
+
+
+def money_over_time(lag: Lag | None) -> list[MoneyPoint]:
+    """Cumulative allocated (calls' measure budgets when the call opens), committed (contract grants
+    when signed) and paid (payments minus recoveries received), by month. Four queries."""
+    where_call = {} if lag is None else {"call__lag": lag}
+    where = {} if lag is None else {"contract__lag": lag}
+    events: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO])
+    tz = timezone.get_current_timezone()
+    for opens, budget in CallMeasure.objects.filter(**where_call).exclude(call__status="draft").values_list("call__opens_at", "budget"):
+        events[opens.astimezone(tz).strftime("%Y-%m")][0] += budget
+    cons = Contract.objects.filter(**({} if lag is None else {"lag": lag}), status__in=[ContractStatus.SIGNED, ContractStatus.SETTLED])
+    for signed, grant in cons.values_list("signed_by_lag_on", "grant"):
+        events[signed.strftime("%Y-%m")][1] += grant
+    for paid_on, amount in Payment.objects.filter(**where).values_list("paid_on", "amount"):
+        events[paid_on.strftime("%Y-%m")][2] += amount
+    for received, amount in Recovery.objects.filter(**where, received_on__isnull=False).values_list("received_on", "amount"):
+        events[received.strftime("%Y-%m")][2] -= amount
+    points, running = [], [ZERO, ZERO, ZERO]
+    for month in sorted(events):
+        running = [running[i] + events[month][i] for i in range(3)]
+        points.append(MoneyPoint(month, *running))
+    return points
+
+
+def money_chart(points: list[MoneyPoint], width: int = 600, height: int = 200) -> dict:
+    """SVG polylines (server-rendered; no JavaScript) for the three cumulative series."""
+    if not points:
+        return {"width": width, "height": height, "series": [], "labels": [], "max": ZERO}
+    top = max(max(p.allocated, p.committed, p.paid) for p in points) or Decimal(1)
+    n = len(points)
+    pad = 4
+
+    def xy(i, v):
+        x = pad + (width - 2 * pad) * (i / (n - 1) if n > 1 else 0.5)
+        y = height - pad - (height - 2 * pad) * float(v / top)
+        return f"{x:.1f},{y:.1f}"
+
+    series = []
+    for name, css in (("allocated", "s-allocated"), ("committed", "s-committed"), ("paid", "s-paid")):
+        series.append({"name": name, "css": css, "points": " ".join(xy(i, getattr(p, name)) for i, p in enumerate(points))})
+    step = max(1, n // 6)
+    labels = [{"x": pad + (width - 2 * pad) * (i / (n - 1) if n > 1 else 0.5), "text": p.month} for i, p in enumerate(points) if i % step == 0]
+    return {"width": width, "height": height, "series": series, "labels": labels, "max": top}
+
+
+# --- call funnels --------------------------------------------------------------------------------
+
+ELIGIBLE_OR_LATER = [ApplicationStatus.ELIGIBLE, ApplicationStatus.UNDER_EVALUATION, ApplicationStatus.SCORED,
+                     ApplicationStatus.FUNDED, ApplicationStatus.RESERVE, ApplicationStatus.REJECTED]
+
+
+def call_funnels(lag: Lag) -> list[dict]:
+    """ideas → applications → eligible → funded, per call. One query."""
+    calls = (Call.objects.filter(lag=lag).exclude(status="draft").annotate(
+        ideas=Count("applications", filter=Q(applications__stage=Stage.IDEA) & ~Q(applications__status=ApplicationStatus.DRAFT)),
+        full=Count("applications", filter=Q(applications__stage=Stage.FULL) & ~Q(applications__status=ApplicationStatus.DRAFT)),
+        eligible=Count("applications", filter=Q(applications__stage=Stage.FULL, applications__status__in=ELIGIBLE_OR_LATER)),
+        funded=Count("applications", filter=Q(applications__stage=Stage.FULL, applications__status=ApplicationStatus.FUNDED)),
+    ).order_by("opens_at"))
+    out = []
+    for c in calls:
+        top = max(c.ideas, c.full, 1)
+        steps = [(label, n, _percent(Decimal(n), Decimal(top)) or 0) for label, n in
+                 (("ideas", c.ideas), ("applications", c.full), ("eligible", c.eligible), ("funded", c.funded))]
+        out.append({"call": c, "steps": steps})
+    return out
+
+
+# --- members' organisations, durations -----------------------------------------------------------
+
+
+def grants_to_members(lag: Lag) -> list[dict]:
+    """Contracts whose grantee is a LAG member (same user account, or the same name as a member). Two queries."""
+    from sopeli.membership.models import Member
+
+    members = list(Member.objects.filter(lag=lag).values_list("user_id", "name"))
+    by_user = {u for u, _n in members if u}
+    by_name = {n.strip().casefold() for _u, n in members if n}
+    out = []
+    for c in Contract.objects.filter(lag=lag).exclude(status=ContractStatus.CANCELLED).order_by("number").only(
+            "pk", "number", "title", "grantee_name", "grantee_id", "grant", "status"):
+        reason = "account" if c.grantee_id in by_user else ("name" if c.grantee_name.strip().casefold() in by_name else None)
+        if reason:
+            out.append({"contract": c, "reason": reason})
+    return out
+
+
+def _days_summary(days: list[float]) -> dict:
+    if not days:
+        return {"count": 0, "median": None, "mean": None, "max": None}
+    return {"count": len(days), "median": round(statistics.median(days), 1), "mean": round(statistics.mean(days), 1),
+            "max": round(max(days), 1)}
+
+
+def durations(lag: Lag) -> dict:
+    """Days from submission to decision (applications decided) and from claim to the next payment. Two queries."""
+    decided = Application.objects.filter(lag=lag, submitted_at__isnull=False, decided_at__isnull=False).values_list(
+        "submitted_at", "decided_at")
+    to_decision = [(d - s).total_seconds() / 86400 for s, d in decided if d >= s]
+    claims = defaultdict(list)
+    for contract_id, submitted in Claim.objects.filter(contract__lag=lag).values_list("contract_id", "submitted_at"):
+        claims[contract_id].append(timezone.localdate(submitted))
+    payments = defaultdict(list)
+    for contract_id, paid_on in Payment.objects.filter(contract__lag=lag).values_list("contract_id", "paid_on"):
+        payments[contract_id].append(paid_on)
+    to_payment = []
+    for contract_id, dates in claims.items():
+        paid = sorted(payments.get(contract_id, []))
+        for submitted in dates:
+            nxt = next((p for p in paid if p >= submitted), None)
+            if nxt is not None:
+                to_payment.append(float((nxt - submitted).days))
+    return {"to_decision": _days_summary(to_decision), "claim_to_payment": _days_summary(to_payment)}
+
+
+# --- bodies --------------------------------------------------------------------------------------
+
+
+def bodies_balance(lag: Lag) -> list[dict]:
+    """Each body's composition by sector and gender today (membership's own counting)."""
+    from sopeli.membership.selectors import bodies_with_seat_counts, body_composition
+
+    return [body_composition(lag, b.pk) for b in bodies_with_seat_counts(lag)]
+
+
+# --- participation -------------------------------------------------------------------------------
+
+
+def participation(lag: Lag) -> dict:
+    from sopeli.consultation.selectors import participation_figures
+
+    out = {"consultation": participation_figures(lag), "trainings": None}
+    try:
+        from sopeli.trainings.selectors import training_participation
+    except ImportError:  # pragma: no cover - trainings app not installed
+        return out
+    out["trainings"] = training_participation(lag)
+    return out
+
+
+# --- dashboards ----------------------------------------------------------------------------------
+
+
+def lag_dashboard(lag: Lag) -> dict:
+    from sopeli.projects.selectors import commitments
+
+    progress = indicator_progress(lag)
+    points = money_over_time(lag)
+    contracts = Contract.objects.filter(lag=lag).aggregate(
+        running=Count("pk", filter=Q(status=ContractStatus.SIGNED)), settled=Count("pk", filter=Q(status=ContractStatus.SETTLED)))
+    return {
+        "progress": progress, "owners": progress_by_owner(progress), "ledger": commitments(lag),
+        "money": points, "chart": money_chart(points), "funnels": call_funnels(lag), "participation": participation(lag),
+        "bodies": bodies_balance(lag), "member_grants": grants_to_members(lag), "durations": durations(lag),
+        "jobs": sum((p.contribution for p in progress if p.fte), ZERO), "contracts": contracts,
+    }
+
+
+def network_dashboard() -> dict:
+    """Every LAG's contracts, money and jobs side by side, and the network's totals. Five queries."""
+    lags = list(Lag.objects.order_by("name"))
+    money = {r["lag"]: r for r in Contract.objects.exclude(status=ContractStatus.CANCELLED).order_by().values("lag").annotate(
+        contracts=Count("pk"), grant=Sum("grant", filter=Q(status__in=[ContractStatus.SIGNED, ContractStatus.SETTLED])),
+        paid=Sum("paid_total"), recovered=Sum("recovered_total"))}
+    allocated = dict(CallMeasure.objects.exclude(call__status="draft").order_by().values("call__lag")
+                     .annotate(s=Sum("budget")).values_list("call__lag", "s"))
+    reports = latest_approved_reports(Q())
+    fte = defaultdict(Decimal)
+    for lag_id, unit, unit_en, value in (IndicatorValue.objects.filter(report_id__in=list(reports.values()), gender="", age_band="")
+                                         .order_by().values_list("report__contract__lag_id", "indicator__unit_ka", "indicator__unit_en", "value")):
+        if fte_unit(unit, unit_en):
+            fte[lag_id] += value
+    rows = []
+    total = {"allocated": ZERO, "grant": ZERO, "paid": ZERO, "contracts": 0, "jobs": ZERO}
+    for lag in lags:
+        m = money.get(lag.pk, {})
+        row = {"lag": lag, "allocated": allocated.get(lag.pk) or ZERO, "contracts": m.get("contracts", 0),
+               "grant": m.get("grant") or ZERO, "paid": (m.get("paid") or ZERO) - (m.get("recovered") or ZERO), "jobs": fte[lag.pk]}
+        rows.append(row)
+        for k in total:
+            total[k] += row[k]
+    top = max([r["allocated"] for r in rows] + [Decimal(1)])
+    for r in rows:
+        r["allocated_bar"] = _percent(r["allocated"], top) or 0
+        r["grant_bar"] = _percent(r["grant"], top) or 0
+        r["paid_bar"] = _percent(r["paid"], top) or 0
+    points = money_over_time(None)
+    return {"rows": rows, "total": total, "money": points, "chart": money_chart(points)}
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+__all__ = ["Min", "ClaimStatus"]
+
+
+# --- research ------------------------------------------------------------------------------------
+
+
+def studies(lag: Lag):
+    from sopeli.monitoring.models import ResearchStudy
+
+    return (ResearchStudy.objects.filter(lag=lag).select_related("baseline", "endline")
+            .annotate(base_n=Count("baseline__responses", distinct=True), end_n=Count("endline__responses", distinct=True)))
+
+
+def study_for(lag: Lag, pk: int):
+    from django.http import Http404
+
+    study = studies(lag).filter(pk=pk).first()
+    if study is None:
+        raise Http404
+    return study
+
+
+def research_comparison(study) -> dict:
+    """Baseline and endline answers side by side, question by question (the endline copies the
+    baseline's questions and choices in the same order). About a dozen queries whatever the responses."""
+    from sopeli.consultation.selectors import survey_results
+
+    base = survey_results(study.baseline)
+    end = survey_results(study.endline) if study.endline_id else None
+    end_results = end["results"] if end else []
+    rows = []
+    for i, b in enumerate(base["results"]):
+        e = end_results[i] if i < len(end_results) else None
+        bars = []
+        for j, bar in enumerate(b.bars):
+            ebar = e.bars[j] if e is not None and j < len(e.bars) else None
+            bars.append({"label": bar.label, "base_n": bar.count, "base_pct": bar.percent,
+                         "end_n": ebar.count if ebar else None, "end_pct": ebar.percent if ebar else None,
+                         "change": (ebar.percent - bar.percent) if ebar else None})
+        rows.append({"question": b.question, "base_answered": b.answered, "end_answered": e.answered if e else None,
+                     "base_mean": b.mean, "end_mean": e.mean if e else None, "bars": bars, "is_text": b.is_text})
+    return {"study": study, "base_total": base["total"], "end_total": end["total"] if end else None, "rows": rows}
