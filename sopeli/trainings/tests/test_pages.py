@@ -443,3 +443,12 @@ def test_staff_training_page_queries_do_not_grow(client, persona, lag, villages,
         counts.append((count_queries(client, url("manage_detail", t.pk)), count_queries(client, url("detail", t.pk)),
                        count_queries(client, url("manage_attendance_csv", t.pk))))
     assert counts[0] == counts[1]
+
+
+def test_cancelled_training_tells_registered_people(client, world):
+    services.training_set_status(actor=None, training=world["future"], status=TrainingStatus.CANCELLED)
+    client.force_login(world["a"])
+    page = client.get(f"/en/{S}/trainings/{world['future'].pk}/").content.decode()
+    assert "This training has been cancelled." in page
+    assert "You are registered." not in page and "Cancel my registration" not in page
+    assert client.post(f"/en/{S}/trainings/{world['future'].pk}/cancel/").status_code == 400
