@@ -784,6 +784,11 @@ class RankingResult(models.Model):
     amount_reason = models.TextField(_("why the amount was changed"), blank=True)
     reserve_position = models.PositiveIntegerField(null=True, blank=True)
     shortfalls = models.JSONField(default=list, blank=True)
+    # The board's selection item for this application (one per proposed application, so members recuse per application).
+    decision_item = models.ForeignKey(
+        "governance.AgendaItem", verbose_name=_("board decision"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="grant_results",
+    )
 
     class Meta:
         ordering = ["selection", "rank", "id"]
