@@ -82,6 +82,7 @@ def call_contents(call: Call) -> dict:
         "amendments": list(CallAmendment.objects.filter(call=call, is_public=True).order_by("number")),
         "is_open": call_is_open(call),
         "tie_breaks": _tie_breaks(call, {c.code: c for c in criteria}),
+        "divergence_percent": call.divergence_share * 100 if call.divergence_share is not None else None,
     }
 
 
