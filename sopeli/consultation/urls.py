@@ -20,6 +20,7 @@ urlpatterns = [
     path("manage/consultation/", views.manage_list, name="manage_list"),
     path(M, views.manage, name="manage"),
     path(M + "phases/new/", views.phase_new, name="phase_new"),
+    path(M + "phases/<int:phase_pk>/", views.phase_edit, name="phase_edit"),
     path(M + "inputs/", views.manage_inputs, name="manage_inputs"),
     path(M + "inputs.<str:fmt>", views.inputs_export, name="inputs_export"),
     path(M + "ideas/new/", views.manage_idea_new, name="manage_idea_new"),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from sopeli.accounts.permissions import can_manage, can_read_staff_pages
 from sopeli.consultation import forms, selectors, services
-from sopeli.consultation.models import Comment, Idea, PhaseKind
+from sopeli.consultation.models import Comment, Idea, Phase, PhaseKind
 from sopeli.core.tenancy import with_lag
 
 PAGE_SIZE = 30
@@ -259,6 +259,23 @@ def phase_new(request, lag, pk):
         "consultation": consultation, "form": forms.ConsultationForm(lag=lag, instance=consultation), "phase_form": form,
         "report": selectors.consultation_report(consultation),
     }, status=400)
+
+
+@staff_page
+def phase_edit(request, lag, pk, phase_pk):
+    consultation = selectors.consultation_for(lag, pk)
+    phase = get_object_or_404(Phase, consultation=consultation, pk=phase_pk)
+    form = forms.PhaseForm(request.POST or None, instance=phase)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.phase_update(actor=request.user, phase=phase, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, _("Phase saved."))
+            return redirect("consultation:manage", lag.slug, consultation.pk)
+    return render(request, "consultation/manage_phase.html", {"consultation": consultation, "phase": phase, "form": form},
+                  status=400 if request.method == "POST" else 200)
 
 
 @staff_page

@@ -4,6 +4,7 @@ bad input and query counts."""
 import csv
 import io
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -77,6 +78,7 @@ def staff_urls(w):
         "manage_list": reverse("consultation:manage_list", args=[slug]),
         "manage": reverse("consultation:manage", args=[slug, c.pk]),
         "manage_inputs": reverse("consultation:manage_inputs", args=[slug, c.pk]),
+        "phase_edit": reverse("consultation:phase_edit", args=[slug, c.pk, c.phases.first().pk]),
         "manage_idea": reverse("consultation:manage_idea", args=[slug, c.pk, w["idea"].pk]),
         "manage_idea_new": reverse("consultation:manage_idea_new", args=[slug, c.pk]),
         "manage_comment": reverse("consultation:manage_comment", args=[slug, c.pk, w["comment"].pk]),
@@ -383,3 +385,19 @@ def test_list_pages_cost_the_same_for_1_and_30_rows(client, world, persona, djan
     for url in urls:
         with django_assert_num_queries(counts[url], info=url):
             assert client.get(url).status_code == 200
+
+
+def test_manager_closes_a_phase_early_and_posting_stops(client, world, persona, english):
+    c = world["consultation"]
+    phase = c.phases.get(kind="ideas")
+    client.force_login(world["manager"])
+    past = timezone.localtime(timezone.now() - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
+    opens = timezone.localtime(phase.opens_at).strftime("%Y-%m-%dT%H:%M")
+    r = client.post(reverse("consultation:phase_edit", args=["kazbegi", c.pk, phase.pk]),
+                    {"kind": "ideas", "opens_at": opens, "closes_at": past})
+    assert r.status_code == 302
+    client.logout()
+    r = client.post(reverse("consultation:idea_new", args=["kazbegi", c.pk]), {
+        "title": "გვიან", "text": "გვიან", "village": world["meeting"].village_id, "author_name": "ანა"})
+    assert r.status_code == 400 and "phase is closed" in r.content.decode()
+    assert "Ideas are not being collected now" in client.get(reverse("consultation:ideas", args=["kazbegi", c.pk])).content.decode()

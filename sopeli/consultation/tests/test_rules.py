@@ -1,6 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sopeli.consultation import rules
@@ -16,6 +16,7 @@ def test_phase_state_to_the_second():
     assert rules.phase_state(opens, closes, closes) == rules.CLOSED
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(min_value=-10, max_value=10), st.lists(st.tuples(st.integers(0, 20), st.integers(1, 20)), max_size=5))
 def test_consultation_is_open_exactly_when_a_phase_is(offset, spans):
     now = T0 + timedelta(days=offset)
@@ -36,6 +37,7 @@ def test_answer_problems():
 people = st.sets(st.integers(1, 30), max_size=15)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(people, people, st.one_of(st.none(), st.integers(1, 30)))
 def test_merge_counts_everyone_once(kept, duplicate, author):
     kept = kept - ({author} if author else set())  # an author never supports their own idea
@@ -44,6 +46,7 @@ def test_merge_counts_everyone_once(kept, duplicate, author):
     assert rules.merged_support_count(kept, duplicate, author) == len((kept | duplicate) - {author})
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 10_000), st.integers(0, 10_000))
 def test_share_percent_is_bounded_and_monotone(part, whole):
     p = rules.share_percent(part, whole)
@@ -53,6 +56,7 @@ def test_share_percent_is_bounded_and_monotone(part, whole):
         assert rules.share_percent(min(part + 1, whole), whole) >= p
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(st.integers(1, 5), st.integers(0, 1000)))
 def test_scale_mean(counts):
     s = rules.scale_summary(counts)
