@@ -34,6 +34,7 @@ class Lag(models.Model):
     # a proposal must not exceed 49% either.
     votes_for_variant = models.BooleanField(
         _("also check the share of votes for"), default=False,
+        # xgettext:no-python-format
         help_text=_("Stricter rule: no sector or interest group may hold more than 49% of the votes for a proposal."),
     )
     created_at = models.DateTimeField(auto_now_add=True)

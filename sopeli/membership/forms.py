@@ -140,7 +140,9 @@ class BodyForm(forms.ModelForm):
         model = Body
         fields = ("kind", "name_ka", "name_en", "description_ka", "description_en", "quorum_percent", "all_members_sit")
         labels = {
-            "kind": _("Kind"), "quorum_percent": _("Quorum (more than % of seats)"),
+            "kind": _("Kind"),
+            # xgettext:no-python-format
+            "quorum_percent": _("Quorum (more than % of seats)"),
             "all_members_sit": _("All active members sit on it"),
             "name_ka": _("Name in Georgian"), "name_en": _("Name in English"),
             "description_ka": _("Description in Georgian"), "description_en": _("Description in English"),

@@ -159,6 +159,7 @@ class Body(models.Model):
     name = models.CharField(_("name"), max_length=150)
     description = models.TextField(_("description"), blank=True)
     # Quorum: strictly more than this percentage of the seats must take part (default: more than half).
+    # xgettext:no-python-format
     quorum_percent = models.PositiveSmallIntegerField(_("quorum (more than % of seats)"), default=50)
     # The general assembly is everyone with an active membership; other bodies have seats.
     all_members_sit = models.BooleanField(_("all active members sit on it"), default=False)
