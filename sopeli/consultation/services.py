@@ -170,7 +170,7 @@ def idea_post(
             raise
         return existing
     audit_record(actor=actor, lag=lag, action="consultation.idea_post", target=idea,
-                 summary=f"Idea posted: {idea.title}", data={"source": idea.source}, public=True)
+                 summary=f"Idea {idea.pk} posted ({idea.source})", data={"source": idea.source}, public=True)
     return idea
 
 
@@ -179,7 +179,7 @@ def idea_confirm(*, actor, idea: Idea) -> Idea:
     if not idea.confirmed:
         idea.confirmed = True
         idea.save(update_fields=["confirmed"])
-    audit_record(actor=actor, lag=idea.lag, action="consultation.idea_confirm", target=idea, summary=f"Quick entry confirmed: {idea.title}")
+    audit_record(actor=actor, lag=idea.lag, action="consultation.idea_confirm", target=idea, summary=f"Quick entry {idea.pk} confirmed")
     return idea
 
 

@@ -113,6 +113,11 @@ def test_every_public_page_opens_for_anyone(client, world, lang):
 
 
 def test_hidden_posts_stay_hidden_everywhere(client, world, persona):
+    from sopeli.core.models import AuditEvent
+
+    # The public activity never carries a resident's words (a later hidden post would leak there).
+    assert not AuditEvent.objects.filter(is_public=True, summary__contains=ABUSE).exists()
+    assert ABUSE not in client.get(reverse("core:lag_home", args=["kazbegi"])).content.decode()
     for url in public_urls(world):
         page = client.get(url).content.decode()
         assert ABUSE not in page, url
