@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from sopeli.testing.factories import LagFactory, make_persona
@@ -19,6 +21,8 @@ def _fast_static(settings):
     # Tests do not run collectstatic; the manifest storage would fail on {% static %}.
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     settings.WHITENOISE_USE_FINDERS = True
+    # WhiteNoise warns on every request handler when STATIC_ROOT is missing (a fresh clone).
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)
