@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError
+from ninja.renderers import JSONRenderer
 from pydantic import Field
 
 from sopeli.core.models import Lag
@@ -30,7 +31,16 @@ DEFAULT_LIMIT = 50
 MAX_ID = 2**31 - 1
 SLUG = r"^[-a-zA-Z0-9_]{1,40}$"
 
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    """Georgian text as itself (UTF-8), not as \\u escapes: half the bytes on a phone."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=Utf8JSONRenderer(),
     title="Sopeli open data",
     version="1",
     description=(

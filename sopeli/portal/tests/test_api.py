@@ -4,8 +4,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, settings
 
@@ -148,7 +149,14 @@ api_schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_app
 
 @pytest.fixture
 def _api_world(lag):
+    # Calls go straight to the WSGI handler, whose request signals would close the test's database
+    # connection (inside the test transaction); keep it open as Django's test client does.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     build_world(lag)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.usefixtures("_api_world")

@@ -20,13 +20,14 @@ class Command(BaseCommand):
         parser.add_argument("--head", help="a hash you trust (e.g. printed in minutes); it must be in the chain")
 
     def handle(self, *args, lag, file=None, head=None, **options):
-        entries = []
         if file:
             try:
                 with open(file, encoding="utf-8") as fh:
-                    entries = list(read_jsonl(fh))
+                    self._report(lag, read_jsonl(fh), head)
             except OSError as exc:
                 raise CommandError(f"Cannot read {file}: {exc.strerror}") from None
+            except UnicodeDecodeError:
+                raise CommandError(f"{file} is not a UTF-8 text file.") from None
         else:
             from sopeli.core.ledger import entry_as_dict, ledger_entries
             from sopeli.core.models import Lag
@@ -34,11 +35,21 @@ class Command(BaseCommand):
             lag_obj = Lag.objects.filter(slug=lag).first()
             if lag_obj is None:
                 raise CommandError(f"No LAG with the address {lag!r}.")
-            entries = [entry_as_dict(e) for e in ledger_entries(lag_obj).iterator(chunk_size=2000)]
-        problems = verify_chain(entries, head=head)
+            self._report(lag, (entry_as_dict(e) for e in ledger_entries(lag_obj).iterator(chunk_size=2000)), head)
+
+    def _report(self, lag, entries, head):
+        """Verify while streaming: memory stays bounded however long the chain is."""
+        seen = {"count": 0, "last": "(empty)"}
+
+        def counted():
+            for entry in entries:
+                seen["count"] += 1
+                seen["last"] = entry.get("hash", "?") if isinstance(entry, dict) else "?"
+                yield entry
+
+        problems = verify_chain(counted(), head=head)
         if problems:
             for problem in problems:
                 self.stderr.write(problem)
             raise CommandError(f"The public record of {lag} is broken: {len(problems)} problem(s).")
-        last = entries[-1]["hash"] if entries else "(empty)"
-        self.stdout.write(f"OK: {len(entries)} entries, head {last}")
+        self.stdout.write(f"OK: {seen['count']} entries, head {seen['last']}")
