@@ -87,10 +87,10 @@ def money(value: Any, label: str, *, positive: bool = False) -> Decimal:
         raise ValidationError(_("%(label)s cannot be negative.") % {"label": label})
     if positive and number == 0:
         raise ValidationError(_("%(label)s must be more than zero.") % {"label": label})
-    if number != number.quantize(Decimal("0.01")):
-        raise ValidationError(_("%(label)s: at most two decimal places (tetri).") % {"label": label})
     if number >= Decimal("1000000000000"):
         raise ValidationError(_("%(label)s is too large.") % {"label": label})
+    if number != number.quantize(Decimal("0.01")):
+        raise ValidationError(_("%(label)s: at most two decimal places (tetri).") % {"label": label})
     return number.quantize(Decimal("0.01"))
 
 
