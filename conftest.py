@@ -30,3 +30,16 @@ def _fast_password_hashing(settings):
     # Argon2 is deliberately slow (about 0.1-1 s a hash): fine for a login, ruinous for hundreds of
     # test users. Same algorithm and "argon2$..." format, tiny cost (sopeli/testing/hashers.py).
     settings.PASSWORD_HASHERS = ["sopeli.testing.hashers.FastArgon2PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """Tests read the English source strings, so they stay true as the Georgian catalogue grows.
+
+    ``reverse`` then builds /en/ addresses; tests of the Georgian pages use /ka/ paths or
+    ``translation.override("ka")`` themselves (see sopeli/core/tests/test_georgian_pages.py).
+    """
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

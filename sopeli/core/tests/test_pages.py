@@ -1,5 +1,4 @@
 import pytest
-from django.urls import reverse
 
 from sopeli.testing.factories import LagFactory, SettlementFactory
 
@@ -10,7 +9,7 @@ def test_network_home_lists_every_lag_in_georgian_by_default(client):
     LagFactory(slug="borjomi", name_ka="ბორჯომი", name_en="Borjomi")
     response = client.get("/")
     assert response.status_code == 302 and response["Location"].startswith("/ka/")
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get("/ka/").content.decode()
     assert "ყაზბეგი" in page and "ბორჯომი" in page
     assert 'lang="ka"' in page
 
