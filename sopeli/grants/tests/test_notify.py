@@ -17,6 +17,12 @@ from sopeli.testing.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _mail_in_english(settings):
+    """E-mails go out in the site's default language; assert the English source text here."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def test_submission_mails_the_receipt_with_its_pdf(lag, mailoutbox, django_capture_on_commit_callbacks):
     call = published_call(lag)
     app = ready_application(call)
