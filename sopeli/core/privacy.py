@@ -69,3 +69,29 @@ def public_member(member) -> dict[str, Any]:
 def public_member_ref(member) -> dict[str, Any]:
     """The short public reference to a member used in decisions and the ledger: id, name, sector."""
     return {"id": member.pk, "name": member.name, "sector": member.sector}
+
+
+def public_decision(item) -> dict[str, Any]:
+    """A decided agenda item as a public fact: result, tally, each member's vote (roll calls),
+    recusals with their reasons, and the figures of the checks. Members by ``public_member_ref``.
+
+    For ``audit_record(..., public=True, data={"decision": public_decision(item)})`` and the API.
+    Load ``votes__member`` and ``conflicts__member`` first to keep it at a fixed number of queries.
+    """
+    outcome = item.outcome or {}
+    tally = outcome.get("tally") or {}
+    roll_call = item.voting_method == "roll_call"
+    return {
+        "id": item.pk,
+        "code": item.code,
+        "title_ka": item.title_ka or "",
+        "title_en": item.title_en or "",
+        "body": item.body_id,
+        "result": item.status,
+        "tally": {"for": tally.get("for", 0), "against": tally.get("against", 0), "abstain": tally.get("abstain", 0)},
+        "votes": [{"member": public_member_ref(v.member), "choice": v.choice} for v in item.votes.all()] if roll_call else [],
+        "recusals": [{"member": public_member_ref(c.member), "kind": getattr(c, "kind", "conflict"), "reason": c.reason}
+                     for c in item.conflicts.all()],
+        "checks": {key: outcome.get(key) for key in ("seats", "participants", "composition", "for_composition",
+                                                     "problems", "remedies")},
+    }

@@ -21,7 +21,7 @@ from ninja.renderers import JSONRenderer
 from pydantic import Field
 
 from sopeli.core.models import Lag
-from sopeli.core.privacy import public_member, public_member_ref
+from sopeli.core.privacy import public_decision, public_member, public_member_ref
 from sopeli.governance.models import AgendaItem, Meeting
 from sopeli.membership.models import Body
 from sopeli.portal import selectors
@@ -278,22 +278,16 @@ def _composition(value) -> dict | None:
 
 
 def decision_out(item: AgendaItem) -> dict:
-    outcome = item.outcome or {}
-    tally = outcome.get("tally") or {}
+    fact = public_decision(item)
+    checks = fact["checks"]
     return {
-        "id": item.pk, "lag": item.lag.slug, "body": item.body_id, "meeting": item.meeting_id,
-        "procedure": item.procedure, "code": item.code, "title_ka": item.title_ka or "", "title_en": item.title_en or "",
-        "is_selection": item.is_selection, "voting_method": item.voting_method, "result": item.status,
-        "decided_at": item.decided_at,
-        "tally": {"for": tally.get("for", 0), "against": tally.get("against", 0), "abstain": tally.get("abstain", 0)},
-        "votes": [{"member": public_member_ref(v.member), "choice": v.choice} for v in item.votes.all()],
-        "recusals": [{"member": public_member_ref(c.member), "kind": c.kind, "reason": c.reason}
-                     for c in item.conflicts.all()],
+        **fact, "lag": item.lag.slug, "meeting": item.meeting_id, "procedure": item.procedure,
+        "is_selection": item.is_selection, "voting_method": item.voting_method, "decided_at": item.decided_at,
         "checks": {
-            "seats": outcome.get("seats"), "participants": outcome.get("participants"),
-            "composition": _composition(outcome.get("composition")),
-            "for_composition": _composition(outcome.get("for_composition")),
-            "problems": list(outcome.get("problems") or []), "remedies": list(outcome.get("remedies") or []),
+            "seats": checks["seats"], "participants": checks["participants"],
+            "composition": _composition(checks["composition"]),
+            "for_composition": _composition(checks["for_composition"]),
+            "problems": list(checks["problems"] or []), "remedies": list(checks["remedies"] or []),
         },
     }
 

@@ -129,3 +129,22 @@ def test_public_member_serialises_public_fields_only(lag):
 
 def test_scrub_drops_private_keys_at_any_depth():
     assert scrub({"a": 1, "phone": 2, "x": [{"Email": 3, "b": {"address": 4, "c": 5}}]}) == {"a": 1, "x": [{"b": {"c": 5}}]}
+
+
+@pytest.mark.django_db
+def test_public_decision_is_a_ledger_ready_fact(lag):
+    from sopeli.core.audit import audit_record
+    from sopeli.core.ledger import verify_lag
+    from sopeli.core.privacy import public_decision
+
+    world = build_world(lag)
+    fact = public_decision(world.roll)
+    assert fact["result"] == "approved" and fact["tally"] == {"for": 2, "against": 1, "abstain": 0}
+    assert {v["member"]["name"] for v in fact["votes"]} == {"Nino Public", "Kazbegi Municipality", "Farmer Juta"}
+    assert fact["recusals"][0]["reason"] == "the applicant is the owner's brother"
+    assert public_decision(world.hands)["votes"] == []
+    audit_record(actor=None, lag=lag, action="item.approved", target=world.roll, summary="A-03", public=True,
+                 data={"decision": fact})
+    entry = lag.ledger_entries.order_by("-seq").first()
+    assert entry.fact["data"]["decision"]["votes"] == fact["votes"]
+    assert not MARKER.search(entry.canonical) and verify_lag(lag) == []
