@@ -527,11 +527,15 @@ def tranche_paid(tranche: Tranche) -> Decimal:
 
 
 def condition_met(contract: Contract, tranche: Tranche) -> bool:
-    if tranche.condition == Condition.SIGNED:
-        return contract.status in (ContractStatus.SIGNED, ContractStatus.SETTLED)
+    """Whether the tranche may be paid now. Once the contract is settled only the final payment
+    (the settlement's result) is left: earlier tranches not paid by then are absorbed by it."""
+    if tranche.condition == Condition.FINAL:
+        return contract.status == ContractStatus.SETTLED
+    if contract.status != ContractStatus.SIGNED:
+        return False
     if tranche.condition == Condition.INTERIM:
         return contract.reports.filter(kind=ReportKind.INTERIM, status=ReportStatus.APPROVED).exists()
-    return contract.status == ContractStatus.SETTLED
+    return True
 
 
 def payable(contract: Contract, tranche: Tranche) -> Decimal:

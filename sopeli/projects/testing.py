@@ -68,8 +68,9 @@ def funded_application(lag, *, call=None, user=None, total=D("50000.00"), reques
         status=ApplicationStatus.FUNDED, number=number, submitted_at=timezone.now() - datetime.timedelta(days=40),
         decided_at=timezone.now() - datetime.timedelta(days=10), awarded_grant=awarded, applicant_type=applicant_type,
         **fields, **kwargs)
-    BudgetLine.objects.create(application=app, description="ოთახების რემონტი / Room repairs", amount=total - D("10000.00"), order=0)
-    BudgetLine.objects.create(application=app, description="ავეჯი / Furniture", amount=D("10000.00"), order=1)
+    furniture = min(D("10000.00"), (total / 5).quantize(D("0.01")))
+    BudgetLine.objects.create(application=app, description="ოთახების რემონტი / Room repairs", amount=total - furniture, order=0)
+    BudgetLine.objects.create(application=app, description="ავეჯი / Furniture", amount=furniture, order=1)
     return app
 
 
