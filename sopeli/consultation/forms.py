@@ -107,6 +107,22 @@ class CommentForm(KeyedForm, AboutYouMixin):
         self.order_fields(["section", "text"])
 
 
+class StaffCommentForm(KeyedForm, AboutYouMixin):
+    """A comment on the draft given at a village meeting, on paper or at the office, entered by staff."""
+
+    source = forms.ChoiceField(label=_("Source"), choices=[(Source.MEETING, Source.MEETING.label), (Source.PAPER, Source.PAPER.label),
+                                                          (Source.OFFICE, Source.OFFICE.label)])
+    author_name = forms.CharField(label=_("Name of the person"), max_length=150)
+    village = forms.ModelChoiceField(label=_("Village"), queryset=Settlement.objects.none(), required=False)
+    section = forms.ChoiceField(label=_("Section"), choices=())
+    text = forms.CharField(label=_("The comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, consultation, sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = Settlement.objects.filter(lag=consultation.lag)
+        self.fields["section"].choices = [(s["key"], s["label"]) for s in sections]
+
+
 class ConsultationForm(forms.ModelForm):
     class Meta:
         model = Consultation

@@ -26,6 +26,7 @@ urlpatterns = [
     path(M + "ideas/new/", views.manage_idea_new, name="manage_idea_new"),
     path(M + "ideas/<int:idea_pk>/", views.manage_idea, name="manage_idea"),
     path(M + "ideas/<int:idea_pk>/<slug:action>/", views.manage_idea_action, name="manage_idea_action"),
+    path(M + "comments/new/", views.manage_comment_new, name="manage_comment_new"),
     path(M + "comments/<int:comment_pk>/", views.manage_comment, name="manage_comment"),
     path(M + "comments/<int:comment_pk>/<slug:action>/", views.manage_comment, name="manage_comment_action"),
     path(M + "meetings/", views.manage_meetings, name="manage_meetings"),

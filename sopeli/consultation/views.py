@@ -365,6 +365,24 @@ def manage_idea_new(request, lag, pk):
     }, status=400 if request.method == "POST" else 200)
 
 
+@staff_page
+def manage_comment_new(request, lag, pk):
+    consultation = selectors.consultation_for(lag, pk)
+    sections = selectors.comments_by_section(consultation) if consultation.version_id else []
+    form = forms.StaffCommentForm(request.POST or None, consultation=consultation, sections=sections)
+    if request.method == "POST" and form.is_valid():
+        try:
+            comment = services.comment_post(actor=request.user, consultation=consultation, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, _("Comment recorded."))
+            return redirect("consultation:manage_comment", lag.slug, consultation.pk, comment.pk)
+    return render(request, "consultation/manage_form.html", {
+        "consultation": consultation, "form": form, "title": _("Record a comment on the draft from a meeting or a paper form"),
+    }, status=400 if request.method == "POST" else 200)
+
+
 def _comment_context(consultation, comment, **overrides):
     return {
         "consultation": consultation, "comment": comment, "hide_form": forms.HideForm(),

@@ -82,6 +82,7 @@ def staff_urls(w):
         "manage_idea": reverse("consultation:manage_idea", args=[slug, c.pk, w["idea"].pk]),
         "manage_idea_new": reverse("consultation:manage_idea_new", args=[slug, c.pk]),
         "manage_comment": reverse("consultation:manage_comment", args=[slug, c.pk, w["comment"].pk]),
+        "manage_comment_new": reverse("consultation:manage_comment_new", args=[slug, c.pk]),
         "manage_meetings": reverse("consultation:manage_meetings", args=[slug, c.pk]),
         "manage_surveys": reverse("consultation:manage_surveys", args=[slug, c.pk]),
         "manage_survey": reverse("consultation:manage_survey", args=[slug, c.pk, s]),
@@ -406,3 +407,15 @@ def test_manager_closes_a_phase_early_and_posting_stops(client, world, persona, 
         "title": "გვიან", "text": "გვიან", "village": world["meeting"].village_id, "author_name": "ანა"})
     assert r.status_code == 400 and "phase is closed" in r.content.decode()
     assert "Ideas are not being collected now" in client.get(reverse("consultation:ideas", args=["kazbegi", c.pk])).content.decode()
+
+
+def test_staff_record_a_paper_comment_even_after_the_phase(client, world):
+    c = world["consultation"]
+    c.phases.filter(kind="comments").update(closes_at=timezone.now() - timedelta(days=1), opens_at=timezone.now() - timedelta(days=5))
+    client.force_login(world["manager"])
+    r = client.post(reverse("consultation:manage_comment_new", args=["kazbegi", c.pk]), {
+        "source": "paper", "author_name": "გოჩა", "village": world["meeting"].village_id, "section": "measures",
+        "text": "ქაღალდზე დაწერილი შენიშვნა", "submission_key": uuid.uuid4()})
+    assert r.status_code == 302
+    comment = Comment.objects.get(text="ქაღალდზე დაწერილი შენიშვნა")
+    assert comment.source == Source.PAPER and comment.author is None and comment.author_name == "გოჩა"
