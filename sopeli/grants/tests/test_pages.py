@@ -386,3 +386,10 @@ def test_paper_application_page(client, lag, call, persona):
     assert app.assisted_by == manager and app.aid_check["rate_exceeded"]
     page = client.get(url("manage_application", lag, app.pk)).content.decode()
     assert "paper application entered by" in page and "40000.00" in page
+
+
+def test_paper_entry_on_a_closed_call_is_refused_with_a_message(client, lag, call, persona):
+    client.force_login(persona("manager"))
+    Call.objects.filter(pk=call.pk).update(status="closed", closed_at=timezone.now())
+    response = client.get(url("manage_paper", lag, call.pk), follow=True)
+    assert response.status_code == 200 and "while the call is open" in response.content.decode()

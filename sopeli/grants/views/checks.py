@@ -5,7 +5,7 @@ the received list's publication, and paper applications entered for residents.""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -150,7 +150,8 @@ def manage_publish_received(request, lag, call_id):
 def manage_paper(request, lag, call_id):
     call = permissions.call_for_staff(lag, call_id)
     if call.status != CallStatus.PUBLISHED:
-        raise PermissionDenied
+        messages.error(request, _("Paper applications are entered while the call is open."))
+        return redirect("grants:manage_call", lag.slug, call.pk)
     eligible = call.eligible_settlements.all()
     settlements = eligible if eligible.exists() else lag.settlements.all()
     form = forms.PaperForm(request.POST or None, request.FILES or None, call=call, settlements=settlements)
