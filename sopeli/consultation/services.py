@@ -351,6 +351,8 @@ def comment_post(
     if consultation.version_id is None:
         raise ValidationError(_("This consultation has no draft to comment on."))
     _require_open(consultation, PhaseKind.COMMENTS, staff=staff)
+    if not staff and not consultation.version.is_public:
+        raise ValidationError(_("The draft is not published yet; comments open when the LAG publishes it."))
     if section not in StrategySection.values or section == StrategySection.INVOLVEMENT:
         raise ValidationError(_("Choose a section of the draft."))
     text = (text or "").strip()

@@ -44,6 +44,7 @@ def open_consultation(lag):
     SettlementFactory(lag=lag, name_ka="ჯუთა", name_en="Juta")
     InterestGroupFactory(lag=lag, code="tourism", name_ka="ტურიზმი", name_en="Tourism")
     version = fill_version(strategy_services.strategy_create(actor=None, lag=lag, title_ka="სტრატეგია", title_en="Strategy"))
+    strategy_services.strategy_version_submit(actor=None, version=version)
     c = services.consultation_create(actor=None, lag=lag, data={
         "title_ka": "სტრატეგიის განხილვა", "title_en": "Consultation on the strategy", "version": version})
     now = timezone.now()

@@ -51,7 +51,7 @@ def version(lag):
     from sopeli.strategy.tests.conftest import fill_version
 
     v = strategy_services.strategy_create(actor=None, lag=lag, title_ka="ყაზბეგის სტრატეგია", title_en="Kazbegi strategy")
-    return fill_version(v)
+    return strategy_services.strategy_version_submit(actor=None, version=fill_version(v))  # public: under consultation
 
 
 @pytest.fixture

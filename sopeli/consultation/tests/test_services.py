@@ -377,3 +377,12 @@ def test_report_lists_are_capped_and_grouped_by_measure(consultation, resident):
     assert answers["by_target"] == [{"code": "M1", "title": m1.title_en, "count": 5, "is_measure": True}]
     assert selectors.ideas_list(consultation, answer="taken_up").count() == 5
     assert selectors.ideas_list(consultation, answer="merged").count() == 0
+
+
+def test_no_comments_on_an_unpublished_draft(consultation, resident):
+    from sopeli.strategy import services as strategy_services
+
+    strategy_services.strategy_version_reopen(actor=None, version=consultation.version)
+    consultation.refresh_from_db()
+    with pytest.raises(ValidationError, match="not published yet"):
+        services.comment_post(actor=resident, consultation=consultation, section="vision", text="კარგია")
