@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from sopeli.core.models import Lag
 from sopeli.grants.models import Application, CallMeasure
 from sopeli.grants.workflow import ApplicationStatus
+from sopeli.projects import rules
 from sopeli.projects.models import (
     Claim,
     ClaimLine,
@@ -69,11 +70,19 @@ def contract_page(contract: Contract) -> dict:
     visits = list(contract.visits.prefetch_related("photos"))
     planned = list(contract.planned_indicators.select_related("indicator"))
     approved = {r.kind for r in reports if r.status == ReportStatus.APPROVED}
+    latest = max((r for r in reports if r.status == ReportStatus.APPROVED),
+                 key=lambda r: (r.decided_at, r.kind == ReportKind.FINAL), default=None)
+    achieved = {v.indicator_id: v.value for v in latest.values.all() if not v.gender and not v.age_band} if latest else {}
+    achievements = []
+    for p in planned:
+        value = achieved.get(p.indicator_id)
+        percent = rules.fte_achievement(value, p.planned) if value is not None and p.planned > 0 else None
+        achievements.append({"planned": p, "achieved": value, "percent": percent})
     return {
         "contract": contract, "tranches": tranches, "reports": reports, "claims": claims, "payments": payments,
         "recoveries": recoveries, "visits": visits, "planned": planned, "budget_lines": list(contract.budget_lines.all()),
         "amendments": list(contract.amendments.all()), "scans": list(contract.scans.all()),
-        "final_approved": ReportKind.FINAL in approved,
+        "final_approved": ReportKind.FINAL in approved, "achievements": achievements,
         "verified_cost": sum((c.eligible_total or ZERO for c in claims if c.status == ClaimStatus.VERIFIED), ZERO),
         "story": Story.objects.filter(contract=contract).first(),
     }

@@ -707,6 +707,11 @@ def report_save(
         if not report.narrative:
             raise ValidationError(_("Describe what was done before submitting the report."))
         planned = set(contract.planned_indicators.values_list("indicator_id", flat=True))
+        for pk in planned:
+            if pk in allowed and is_fte(allowed[pk]) and (pk, "", "") not in rows:
+                # Jobs are counted from the job list; none listed yet is 0 FTE.
+                rows[(pk, "", "")] = IndicatorValue(report=report, indicator=allowed[pk], value=ZERO,
+                                                    evidence=str(_("no jobs listed in this report")))
         missing = [allowed[pk].code for pk in planned if (pk, "", "") not in rows and pk in allowed]
         if missing:
             raise ValidationError(_("Give the value achieved for: %(codes)s.") % {"codes": ", ".join(sorted(missing))})

@@ -60,7 +60,7 @@ def indicators_for(call) -> dict[str, Indicator]:
 def funded_application(lag, *, call=None, user=None, total=D("50000.00"), requested=D("42000.00"), awarded=D("40000.00"),
                        applicant_type="business", **kwargs):
     """S3's application by default: 50,000 budget, 42,000 asked, 40,000 fixed by the LAG."""
-    call = call or CallFactory(lag=lag)
+    call = call or CallFactory(lag=lag, status="results_published", published_at=timezone.now() - datetime.timedelta(days=60))
     number = call.applications.count() + 1
     fields = {"applicant": user} if user is not None else {}
     app = ApplicationFactory(
