@@ -46,6 +46,7 @@ S2 = {
     "G": (D("5000.00"), [D(47), D(47)], datetime(2016, 6, 4, 12, 0, tzinfo=TBILISI)),
     "H": (D("5000.00"), [], datetime(2016, 6, 5, 12, 0, tzinfo=TBILISI)),
 }
+EVALUATOR_NAMES = ["Tamar Beridze", "Levan Kapanadze", "Nana Gelashvili"]
 TITLES = {
     "A": "Guesthouse in Sno: six rooms", "B": "Cheese dairy in Arsha", "C": "Horse trekking in Juta",
     "D": "Bakery in Stepantsminda", "E": "Bee-keeping in Gergeti", "F": "Village library in Sioni",
@@ -89,7 +90,9 @@ def build_s2(lag, *, manager=None, evaluators=None, applicants=None, tie_breaks=
     """S2 up to "evaluated": ranking and the board come next (``services.selection``)."""
     from django.core.exceptions import ValidationError
 
-    manager = manager or grant_role(UserFactory(email=f"manager.s2.{lag.slug}@example.ge", full_name="Nino Manager"), lag, Role.MANAGER)
+    if manager is None:
+        manager = grant_role(UserFactory(email=f"manager.s2.{lag.slug}@example.ge", full_name="Nino Manager"), lag, Role.MANAGER)
+        give_totp(manager)
     call = CallFactory(lag=lag, opens_at=S2_OPENS, closes_at=S2_DEADLINE, min_total=D(50), evaluators_per_application=2,
                        tie_breaks=tie_breaks if tie_breaks is not None else [{"kind": "lower_amount"}],
                        budget_variant=variant, **({"code": code} if code else {}))
@@ -117,7 +120,7 @@ def build_s2(lag, *, manager=None, evaluators=None, applicants=None, tie_breaks=
     if evaluators is None:
         evaluators = []
         for n in range(3):
-            user = grant_role(UserFactory(email=f"evaluator{n + 1}.{call.pk}@example.ge", full_name=f"Evaluator {n + 1}"),
+            user = grant_role(UserFactory(email=f"evaluator{n + 1}.{call.pk}@example.ge", full_name=EVALUATOR_NAMES[n]),
                               lag, Role.EVALUATOR)
             give_totp(user)
             evaluators.append(user)

@@ -45,12 +45,24 @@ urlpatterns = [
     path("manage/applications/<int:pk>/decide/", checks.manage_decide, name="manage_decide"),
 ]
 
-# --- PLACEHOLDER: evaluation (views/evaluation.py, owned by the evaluation/selection engineer) ---
-# from sopeli.grants.views import evaluation
-# urlpatterns += [path("manage/calls/<int:call_id>/evaluation/", evaluation.progress, name="evaluation"), ...]
-# --- PLACEHOLDER: selection (views/selection.py, same owner) ----------------------------------
-# from sopeli.grants.views import selection
-# urlpatterns += [path("calls/<int:call_id>/results/", selection.results, name="results"), ...]
-# --- PLACEHOLDER: appeals (views/appeals.py, same owner) ---------------------------------------
-# from sopeli.grants.views import appeals
-# urlpatterns += [path("my/applications/<int:pk>/appeal/", appeals.file, name="appeal"), ...]
+# --- evaluation (views/evaluation.py, owned by the evaluation/selection engineer) -----------------
+from sopeli.grants.views import appeals, evaluation, selection  # noqa: E402
+
+urlpatterns += [
+    path("my/evaluations/", evaluation.queue, name="evaluations"),
+    path("my/evaluations/<int:pk>/", evaluation.assignment, name="evaluation"),
+    path("manage/calls/<int:call_id>/evaluation/", evaluation.progress, name="evaluation_progress"),
+]
+# --- selection (views/selection.py, same owner) ------------------------------------------------
+urlpatterns += [
+    path("calls/<int:call_id>/results/", selection.results, name="results"),
+    path("manage/calls/<int:call_id>/ranking/", selection.ranking, name="ranking"),
+    path("board/calls/<int:call_id>/selection/", selection.board, name="board_selection"),
+    path("my/applications/<int:pk>/scores/", selection.my_scores, name="my_scores"),
+]
+# --- appeals (views/appeals.py, same owner) ----------------------------------------------------
+urlpatterns += [
+    path("my/applications/<int:pk>/appeal/", appeals.appeal, name="appeal"),
+    path("manage/calls/<int:call_id>/appeals/", appeals.manage_list, name="manage_appeals"),
+    path("manage/appeals/<int:pk>/", appeals.manage_detail, name="manage_appeal"),
+]

@@ -80,14 +80,14 @@ def progress(call: Call) -> list[Application]:
         Application.objects.filter(call=call, number__isnull=False)
         .exclude(status__in=(ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.NEEDS_FIXES,
                              ApplicationStatus.INELIGIBLE, ApplicationStatus.WITHDRAWN))
-        .select_related("measure__measure")
+        .select_related("measure__measure", "call")
         .prefetch_related(Prefetch(
             "assignments",
             queryset=Assignment.objects.select_related("evaluator").order_by("assigned_at", "id"),
         ))
         .order_by("number")
     )
-    ids = [a.pk for a in apps for a in a.assignments.all()]
+    ids = [x.pk for app in apps for x in app.assignments.all()]
     sheets = {pk: (submitted, total) for pk, submitted, total in
               ScoreSheet.objects.filter(assignment_id__in=ids).values_list("assignment_id", "submitted_at", "total")}
     for app in apps:

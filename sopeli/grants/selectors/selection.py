@@ -63,7 +63,7 @@ def selections_for_staff(call: Call) -> list[Selection]:
         latest.setdefault(s.call_measure_id, s)
     selections = list(latest.values())
     results = (RankingResult.objects.filter(selection__in=selections)
-               .select_related("application__settlement", "decision_item").order_by("rank", "id"))
+               .select_related("application__settlement", "application__call", "decision_item").order_by("rank", "id"))
     by_sel: dict[int, list[RankingResult]] = {}
     for r in results:
         by_sel.setdefault(r.selection_id, []).append(r)
