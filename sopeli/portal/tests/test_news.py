@@ -118,7 +118,8 @@ def test_publishing_enters_the_public_record(client, lag, persona):
 
 def test_public_news_pages_show_published_news_only(client, world):
     lag = world.lag
-    page = client.get(reverse("portal:news", args=[lag.slug])).content.decode()
+    page = client.get(f"/ka/{lag.slug}/news/").content.decode()
+    assert world.news.title_ka in page and "New call" in client.get(f"/en/{lag.slug}/news/").content.decode()
     assert world.news.title_ka in page and world.draft.title_ka not in page and "გაუქმებული" not in page
     assert client.get(reverse("portal:news_detail", args=[lag.slug, world.news.pk])).status_code == 200
     assert client.get(reverse("portal:news_detail", args=[lag.slug, world.draft.pk])).status_code == 404
