@@ -36,6 +36,11 @@ RUNNING = (ContractStatus.SIGNED, ContractStatus.SETTLED)
 PENDING = (ContractStatus.DRAFT, ContractStatus.CHECKED)
 
 
+def _q(value) -> Decimal:
+    """Sums from the database as Decimal with two places (SQLite returns 0 for an empty sum)."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
 def _sum(expr: str, **filter_kwargs):
     f = Q(**filter_kwargs) if filter_kwargs else None
     return Coalesce(Sum(expr, filter=f), Value(ZERO), output_field=MONEY_FIELD)
@@ -193,6 +198,8 @@ def commitments(lag: Lag | None = None) -> Ledger:
         a, c = apps.get(cm.pk, {}), cons.get(cm.pk, {})
         row = LedgerRow(call_code=cm.call.code, call_title=cm.call.title, measure_code=cm.measure.code, measure_title=cm.measure.title,
                         call_id=cm.call_id, measure_id=cm.pk, allocated=cm.budget)
+        a = {k: _q(v) for k, v in a.items() if k != "measure"}
+        c = {k: _q(v) for k, v in c.items() if k != "call_measure"}
         row.selected = a.get("selected", ZERO)
         row.pending = a.get("pending", ZERO)
         row.contracted = c.get("contracted", ZERO)
