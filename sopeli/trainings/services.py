@@ -57,7 +57,7 @@ def _mail_on_commit(*, to: str, subject: str, body: str) -> None:
 
 
 def _locked(training: Training) -> Training:
-    return Training.objects.select_for_update().select_related("lag").get(pk=training.pk)
+    return Training.objects.select_for_update(of=("self",)).select_related("lag").get(pk=training.pk)
 
 
 def _counts(training: Training) -> tuple[int, int]:
@@ -311,7 +311,7 @@ def registration_cancel(*, actor, registration: Registration) -> list[Registrati
     Returns the people promoted. Cancelling an already cancelled registration changes nothing.
     """
     training = _locked(registration.training)
-    registration = Registration.objects.select_for_update().select_related("user").get(pk=registration.pk)
+    registration = Registration.objects.select_for_update(of=("self",)).select_related("user").get(pk=registration.pk)
     if registration.status == RegistrationStatus.CANCELLED:
         return []
     if training.status not in rules.ACTIVE:
