@@ -38,7 +38,7 @@ class Command(BaseCommand):
         from django.core.management import get_commands
 
         available = get_commands()
-        for name in ["seed_strategy_demo", "seed_consultation_demo", "seed_grants_demo",
+        for name in ["seed_strategy_demo", "seed_consultation_demo", "seed_grants_demo", "seed_selection_demo",
                      "seed_projects_demo", "seed_trainings_demo", "seed_portal_demo"]:
             if name in available:
                 call_command(name, stdout=self.stdout)
