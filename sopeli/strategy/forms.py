@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sopeli.strategy.models import (
@@ -237,7 +238,7 @@ class ApproveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["agenda_item"].queryset = items
         self.fields["agenda_item"].label_from_instance = lambda item: (
-            f"{item.code} · {item.title}" + (f" · {item.decided_at:%d.%m.%Y}" if item.decided_at else "")
+            f"{item.code} · {item.title}" + (f" · {timezone.localtime(item.decided_at):%d.%m.%Y}" if item.decided_at else "")
         )
 
 
