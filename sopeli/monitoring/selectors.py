@@ -222,6 +222,8 @@ def money_chart(points: list[MoneyPoint], width: int = 600, height: int = 200) -
     """SVG polylines (server-rendered; no JavaScript) for the three cumulative series."""
     if not points:
         return {"width": width, "height": height, "series": [], "labels": [], "max": ZERO}
+    if len(points) == 1:  # a line needs two points: start from nothing
+        points = [MoneyPoint("", ZERO, ZERO, ZERO), *points]
     top = max(max(p.allocated, p.committed, p.paid) for p in points) or Decimal(1)
     n = len(points)
     pad = 4

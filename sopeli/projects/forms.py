@@ -57,6 +57,23 @@ class AmendForm(forms.Form):
     grant = forms.CharField(label=_("New grant (GEL)"), required=False)
     starts_on = forms.DateField(label=_("New start"), widget=DateInput, required=False)
     ends_on = forms.DateField(label=_("New end"), widget=DateInput, required=False)
+    budget_lines = forms.CharField(
+        label=_("New budget lines"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Only if the budget changes: one line per item, the amount after a semicolon, e.g. Roof; 12000.00"))
+
+    def clean_budget_lines(self):
+        raw = self.cleaned_data["budget_lines"].strip()
+        if not raw:
+            return None
+        lines = []
+        for row in raw.splitlines():
+            if not row.strip():
+                continue
+            if ";" not in row:
+                raise forms.ValidationError(_("Write each line as: item; amount"))
+            description, amount = row.rsplit(";", 1)
+            lines.append((description.strip(), amount.strip()))
+        return lines
 
 
 class PaymentForm(forms.Form):

@@ -227,6 +227,9 @@ class ContractScan(StoredFile):
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="scans")
 
+    def __str__(self) -> str:
+        return self.original_name
+
     def lag_id_for_path(self):
         return self.contract.lag_id
 
@@ -343,6 +346,9 @@ class ClaimLine(models.Model):
 class Receipt(StoredFile):
     line = models.ForeignKey(ClaimLine, on_delete=models.CASCADE, related_name="receipts")
 
+    def __str__(self) -> str:
+        return self.original_name
+
     def lag_id_for_path(self):
         return self.line.claim.contract.lag_id
 
@@ -445,6 +451,9 @@ class ReportPhoto(StoredFile):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
     caption = models.CharField(_("caption"), max_length=200, blank=True)
 
+    def __str__(self) -> str:
+        return self.original_name
+
     def lag_id_for_path(self):
         return self.report.contract.lag_id
 
@@ -519,6 +528,9 @@ class SiteVisitPhoto(StoredFile):
     visit = models.ForeignKey(SiteVisit, on_delete=models.CASCADE, related_name="photos")
     caption = models.CharField(_("caption"), max_length=200, blank=True)
 
+    def __str__(self) -> str:
+        return self.original_name
+
     def lag_id_for_path(self):
         return self.visit.contract.lag_id
 
@@ -568,6 +580,9 @@ class StoryPhoto(StoredFile):
 
     class Meta:
         ordering = ["story", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
     def lag_id_for_path(self):
         return self.story.lag_id

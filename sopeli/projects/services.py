@@ -193,7 +193,7 @@ def contract_template_save(*, actor, lag: Lag, data: dict[str, str]) -> Contract
     unknown = sorted({m for text in (template.body_ka, template.body_en) for m in re.findall(r"\{(\w+)\}", text)} - set(PLACEHOLDERS))
     if unknown:
         raise ValidationError(_("Unknown placeholders: %(names)s. Use only: %(allowed)s.") % {
-            "names": ", ".join("{%s}" % n for n in unknown), "allowed": ", ".join("{%s}" % n for n in PLACEHOLDERS)})
+            "names": ", ".join(f"{{{n}}}" for n in unknown), "allowed": ", ".join(f"{{{n}}}" for n in PLACEHOLDERS)})
     template.updated_by = actor if getattr(actor, "is_authenticated", False) else None
     template.save()
     audit_record(actor=actor, lag=lag, action="projects.template_save", target=template, summary="Contract template saved")

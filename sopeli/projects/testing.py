@@ -57,7 +57,11 @@ def indicators_for(call) -> dict[str, Indicator]:
     return found
 
 
-def funded_application(lag, *, call=None, user=None, total=D("50000.00"), requested=D("42000.00"), awarded=D("40000.00"),
+S3_TOTAL, S3_REQUESTED, S3_AWARDED = D("50000.00"), D("42000.00"), D("40000.00")
+S3_TRANCHES = (D(40), D(50), D(10))
+
+
+def funded_application(lag, *, call=None, user=None, total=S3_TOTAL, requested=S3_REQUESTED, awarded=S3_AWARDED,
                        applicant_type="business", **kwargs):
     """S3's application by default: 50,000 budget, 42,000 asked, 40,000 fixed by the LAG."""
     call = call or CallFactory(lag=lag, status="results_published", published_at=timezone.now() - datetime.timedelta(days=60))
@@ -74,7 +78,7 @@ def funded_application(lag, *, call=None, user=None, total=D("50000.00"), reques
     return app
 
 
-def signed_contract(lag, *, actor=None, app=None, percentages=(D(40), D(50), D(10)), **kwargs) -> Contract:
+def signed_contract(lag, *, actor=None, app=None, percentages=S3_TRANCHES, **kwargs) -> Contract:
     app = app or funded_application(lag, **kwargs)
     today = timezone.localdate()
     contract = services.contract_generate(actor=actor, application=app, starts_on=today - datetime.timedelta(days=60),

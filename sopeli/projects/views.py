@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sopeli.core.tenancy import with_lag
 from sopeli.accounts.permissions import require
+from sopeli.core.tenancy import with_lag
 from sopeli.grants.models import Application
 from sopeli.grants.workflow import ApplicationStatus
 from sopeli.projects import forms, permissions, selectors, services
@@ -184,7 +184,7 @@ def manage_planned(request, lag, contract):
 def manage_amend(request, lag, contract):
     data = _form_or_raise(forms.AmendForm(request.POST))
     services.contract_amend(actor=request.user, contract=contract, reason=data["reason"], grant=data["grant"],
-                            starts_on=data["starts_on"], ends_on=data["ends_on"])
+                            starts_on=data["starts_on"], ends_on=data["ends_on"], budget_lines=data["budget_lines"])
     return _("Amendment recorded.")
 
 

@@ -16,7 +16,15 @@ from sopeli.monitoring import selectors, services
 from sopeli.projects import services as project_services
 from sopeli.projects.models import ReportKind
 from sopeli.projects.selectors import contract_page
-from sopeli.projects.testing import claim, funded_application, indicators_for, pay, report, signed_contract, visit
+from sopeli.projects.testing import (
+    claim,
+    funded_application,
+    indicators_for,
+    pay,
+    report,
+    signed_contract,
+    visit,
+)
 from sopeli.testing.factories import PERSONAS, LagFactory, MemberFactory, SettlementFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -282,3 +290,19 @@ def test_two_lags_are_separate(lag):
     other = LagFactory(slug="borjomi")
     assert all(p.contribution == 0 for p in selectors.indicator_progress(other))
     assert UserFactory  # factories import kept for readers
+
+
+def test_research_list_query_count(client, persona, lag, study):
+    client.force_login(persona("manager"))
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url("research")).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = count()
+    now = timezone.now()
+    for i in range(3):
+        services.baseline_create(actor=None, lag=lag, title_ka=f"კვლევა {i}", title_en=f"Study {i}", opens_at=now,
+                                 closes_at=now + datetime.timedelta(days=1), questions=[])
+    assert count() == small

@@ -15,7 +15,16 @@ from django.utils import timezone
 
 from sopeli.projects import services
 from sopeli.projects.models import Claim, Contract, Payment, ReportKind
-from sopeli.projects.testing import claim, funded_application, indicators_for, pay, pdf, png, report, signed_contract, visit
+from sopeli.projects.testing import (
+    claim,
+    funded_application,
+    indicators_for,
+    pay,
+    pdf,
+    png,
+    signed_contract,
+    visit,
+)
 from sopeli.testing.factories import PERSONAS, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -274,3 +283,16 @@ def test_ledger_export_xlsx_reads_back(client, persona, world):
     assert rows[0][2] == "Allocated"
     total = rows[-1]
     assert total[0] == "Total" and Decimal(str(total[5])) == D("16000.00")
+
+
+def test_amend_budget_lines_page(client, persona, world):
+    client.force_login(persona("manager"))
+    c = world["contract"]
+    response = client.post(url("manage_amend", c.pk), {"reason": "Cheaper roof", "budget_lines": "Roof; 30000.00\nFurniture; 20000"},
+                           follow=True)
+    assert response.status_code == 200 and "Amendment recorded" in response.content.decode()
+    assert list(c.budget_lines.values_list("description", "amount")) == [("Roof", D("30000.00")), ("Furniture", D("20000.00"))]
+    response = client.post(url("manage_amend", c.pk), {"reason": "x", "budget_lines": "Roof 30000"}, follow=True)
+    assert "item; amount" in response.content.decode()
+    response = client.post(url("manage_amend", c.pk), {"reason": "x", "budget_lines": "Roof; -3"}, follow=True)
+    assert "cannot be negative" in response.content.decode()

@@ -11,9 +11,26 @@ from django.utils import timezone
 
 from sopeli.core.models import AuditEvent, LedgerEntry
 from sopeli.projects import services
-from sopeli.projects.models import ContractStatus, IndicatorValue, Recovery, ReminderSent, ReportKind, ReportStatus
+from sopeli.projects.models import (
+    ContractStatus,
+    IndicatorValue,
+    Recovery,
+    ReminderSent,
+    ReportKind,
+    ReportStatus,
+)
 from sopeli.projects.selectors import commitments
-from sopeli.projects.testing import claim, funded_application, indicators_for, pay, pdf, png, report, signed_contract, visit
+from sopeli.projects.testing import (
+    claim,
+    funded_application,
+    indicators_for,
+    pay,
+    pdf,
+    png,
+    report,
+    signed_contract,
+    visit,
+)
 
 pytestmark = pytest.mark.django_db
 D = Decimal
