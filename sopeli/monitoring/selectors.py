@@ -50,7 +50,6 @@ from sopeli.strategy.models import Aggregation, Indicator
 from sopeli.strategy.selectors import indicators_for_monitoring
 
 ZERO = Decimal("0.00")
-SECTORS = (("public", "public sector"), ("business", "business sector"), ("civil", "civil society"))
 
 
 def _percent(part: Decimal, whole: Decimal) -> int | None:
@@ -134,7 +133,9 @@ def indicator_progress(lag: Lag) -> list[IndicatorProgress]:
         elif age and not gender:
             b["age"][age] += value
     out = []
-    gender_labels, age_labels, sector_labels = dict(Gender.choices), dict(AgeBand.choices), dict(SECTORS)
+    from sopeli.membership.models import Sector
+
+    gender_labels, age_labels, sector_labels = dict(Gender.choices), dict(AgeBand.choices), dict(Sector.choices)
     for ind in indicators:
         p = IndicatorProgress(indicator=ind, fte=is_fte(ind), planned=planned.get(ind.code) or ZERO,
                               projects=len(totals.get(ind.code, [])))
