@@ -103,8 +103,8 @@ def measure(name: str, fn) -> dict:
 
 def main() -> int:
     _setup()
-    from django.test.utils import setup_test_environment, teardown_test_environment
     from django.test.runner import DiscoverRunner
+    from django.test.utils import setup_test_environment, teardown_test_environment
 
     lags = int(os.environ.get("BENCH_LAGS", "100"))
     projects = int(os.environ.get("BENCH_PROJECTS", "20000"))
