@@ -93,6 +93,11 @@ def contract_page(contract: Contract) -> dict:
     }
 
 
+def application_has_contract(application) -> bool:
+    """For grants: a funded application under a signed (or settled) contract can no longer be withdrawn."""
+    return Contract.objects.filter(application=application, status__in=RUNNING).exists()
+
+
 def my_contracts(user, lag: Lag):
     return (Contract.objects.filter(lag=lag, grantee=user).exclude(status=ContractStatus.CANCELLED)
             .select_related("call", "settlement").order_by("-created_at"))

@@ -320,3 +320,12 @@ def test_bad_tranches(lag):
         services.contract_generate(actor=None, application=app, starts_on=today, ends_on=today, percentages=[D(40), D(50)])
     with pytest.raises(ValidationError, match="end before"):
         services.contract_generate(actor=None, application=app, starts_on=today, ends_on=today - datetime.timedelta(days=1))
+
+
+def test_application_has_contract_for_grants(lag):
+    from sopeli.projects.selectors import application_has_contract
+
+    app = funded_application(lag)
+    assert not application_has_contract(app)
+    contract = signed_contract(lag, app=app)
+    assert application_has_contract(contract.application)
