@@ -60,6 +60,9 @@ test: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
 
+bench-opendata: $(VENV)/.installed-dev
+	$(BIN)/python bench/opendata.py
+
 messages: $(VENV)/.installed-dev
 	$(MANAGE) makemessages -l ka -l en --no-obsolete $(IGNORE)
 	$(compile_messages)

@@ -17,6 +17,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("sopeli.core.urls")),
+    path("", include("sopeli.portal.standards.urls")),  # open data: /<lang>/[<lag>/]data/360giving.json|.csv, iati.xml
     path("network/monitoring/", include("sopeli.monitoring.network_urls")),
     path("<slug:lag_slug>/", include("sopeli.accounts.urls")),
     path("<slug:lag_slug>/", include("sopeli.membership.urls")),

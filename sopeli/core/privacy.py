@@ -95,3 +95,33 @@ def public_decision(item) -> dict[str, Any]:
         "checks": {key: outcome.get(key) for key in ("seats", "participants", "composition", "for_composition",
                                                      "problems", "remedies")},
     }
+
+
+# --- grant recipients in open data (360Giving, IATI) ---------------------------------------------
+# A funded application's recipient, once the call's results are published. What is public: the
+# applicant's name as typed on the application (the form says it is shown on the results page if
+# funded), whether it is a person or an organisation, the village of the project (its public point,
+# never a home address) and the money. Never: the applicant's account, ID number, phone, address,
+# e-mail, date of birth or gender. A natural person's name is published because who receives
+# public money is what LEADER transparency is for (Georgia's Law on Personal Data Protection allows
+# processing needed for a legitimate public interest of which the person was told; the EU's rule
+# for LEADER/CAP beneficiaries, which Georgia's programmes follow, publishes it too). A network that
+# decides otherwise sets ``SOPELI_PUBLISH_INDIVIDUAL_NAMES = False`` and every export then carries
+# the generic name below instead.
+NATURAL_PERSON_APPLICANT_TYPES: frozenset[str] = frozenset({"person"})
+INDIVIDUAL_RECIPIENT_GENERIC_NAME = "Individual recipient"
+
+
+def publish_individual_names() -> bool:
+    from django.conf import settings
+
+    return bool(getattr(settings, "SOPELI_PUBLISH_INDIVIDUAL_NAMES", True))
+
+
+def public_grant_recipient(*, applicant_type: str, applicant_name: str) -> dict[str, Any]:
+    """The public face of a grant recipient: ``{"individual": bool, "name": str}`` and nothing else."""
+    individual = applicant_type in NATURAL_PERSON_APPLICANT_TYPES
+    name = (applicant_name or "").strip()
+    if individual and not publish_individual_names():
+        name = INDIVIDUAL_RECIPIENT_GENERIC_NAME
+    return {"individual": individual, "name": name or INDIVIDUAL_RECIPIENT_GENERIC_NAME}
