@@ -3,8 +3,8 @@ and durations, for one LAG or the whole network. Each function costs a fixed num
 
 Roll-up rule (documented for donors)
 ------------------------------------
-- A project's achievement for an indicator is the value in its most recent *approved* report
-  (a final report replaces the interim one): reports state what was achieved to date.
+- A project's achievement for an indicator is the value in its approved final report, or else in its
+  approved interim report: reports state what was achieved to date.
 - Project values roll up to the LAG's indicator of the same code with the indicator's aggregation:
   ``sum`` adds the projects' contributions to the baseline; ``average``, ``max`` and ``latest``
   take the mean, the largest or the most recently approved value.
@@ -61,16 +61,14 @@ def _percent(part: Decimal, whole: Decimal) -> int | None:
 # --- project achievements ------------------------------------------------------------------------
 
 
-def latest_approved_reports(contract_filter: Q) -> dict[int, int]:
-    """contract id → id of its most recent approved report (final before interim on the same day)."""
-    rows = (Report.objects.filter(contract_filter, status=ReportStatus.APPROVED).order_by()
-            .values_list("contract_id", "pk", "kind", "decided_at"))
-    best: dict[int, tuple] = {}
-    for contract_id, pk, kind, decided in rows:
-        key = (decided, kind == "final", pk)
-        if contract_id not in best or key > best[contract_id][0]:
-            best[contract_id] = (key, pk)
-    return {c: v[1] for c, v in best.items()}
+def current_reports(contract_filter: Q):
+    """The report whose values count for each project, as a queryset (used as a SQL subquery):
+    its approved final report, or else its approved interim report."""
+    from django.db.models import Exists, OuterRef
+
+    final_approved = Report.objects.filter(contract=OuterRef("contract"), kind="final", status=ReportStatus.APPROVED)
+    return (Report.objects.filter(contract_filter, status=ReportStatus.APPROVED)
+            .exclude(Q(kind="interim") & Exists(final_approved)).values("pk"))
 
 
 @dataclass
@@ -109,9 +107,8 @@ def _aggregate(rule: str, values: list[tuple]) -> Decimal | None:
 def indicator_progress(lag: Lag) -> list[IndicatorProgress]:
     """Every indicator of the LAG's approved strategy with its roll-up and breakdowns. Five queries."""
     indicators = list(indicators_for_monitoring(lag))
-    reports = latest_approved_reports(Q(contract__lag=lag))
     codes = {i.code: i for i in indicators}
-    rows = (IndicatorValue.objects.filter(report_id__in=list(reports.values())).order_by()
+    rows = (IndicatorValue.objects.filter(report__in=current_reports(Q(contract__lag=lag))).order_by()
             .values_list("indicator__code", "gender", "age_band", "value", "report__decided_at",
                          "report__contract__settlement_id", "report__contract__sector"))
     planned = dict(PlannedIndicator.objects.filter(contract__lag=lag).exclude(contract__status=ContractStatus.CANCELLED)
@@ -175,11 +172,11 @@ def progress_by_owner(progress: list[IndicatorProgress]) -> dict:
 
 
 def jobs_fte(contract_filter: Q) -> Decimal:
-    """FTE created by projects (latest approved report's total rows of FTE indicators). Three queries."""
-    reports = latest_approved_reports(contract_filter)
+    """FTE created by projects (current reports' total rows of FTE indicators), summed by the database."""
     total = ZERO
-    for unit, unit_en, value in (IndicatorValue.objects.filter(report_id__in=list(reports.values()), gender="", age_band="")
-                                 .order_by().values_list("indicator__unit_ka", "indicator__unit_en", "value")):
+    for unit, unit_en, value in (IndicatorValue.objects.filter(report__in=current_reports(contract_filter), gender="", age_band="")
+                                 .order_by().values("indicator__unit_ka", "indicator__unit_en")
+                                 .annotate(s=Sum("value")).values_list("indicator__unit_ka", "indicator__unit_en", "s")):
         if fte_unit(unit, unit_en):
             total += value
     return total
@@ -198,20 +195,24 @@ class MoneyPoint:
 
 def money_over_time(lag: Lag | None) -> list[MoneyPoint]:
     """Cumulative allocated (calls' measure budgets when the call opens), committed (contract grants
-    when signed) and paid (payments minus recoveries received), by month. Four queries."""
+    when signed) and paid (payments minus recoveries received), by month. Four grouped queries."""
+    from django.db.models.functions import TruncMonth
+
     where_call = {} if lag is None else {"call__lag": lag}
     where = {} if lag is None else {"contract__lag": lag}
     events: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO])
-    tz = timezone.get_current_timezone()
-    for opens, budget in CallMeasure.objects.filter(**where_call).exclude(call__status="draft").values_list("call__opens_at", "budget"):
-        events[opens.astimezone(tz).strftime("%Y-%m")][0] += budget
-    cons = Contract.objects.filter(**({} if lag is None else {"lag": lag}), status__in=[ContractStatus.SIGNED, ContractStatus.SETTLED])
-    for signed, grant in cons.values_list("signed_by_lag_on", "grant"):
-        events[signed.strftime("%Y-%m")][1] += grant
-    for paid_on, amount in Payment.objects.filter(**where).values_list("paid_on", "amount"):
-        events[paid_on.strftime("%Y-%m")][2] += amount
-    for received, amount in Recovery.objects.filter(**where, received_on__isnull=False).values_list("received_on", "amount"):
-        events[received.strftime("%Y-%m")][2] -= amount
+
+    def add(qs, field: str, amount: str, index: int, sign: int = 1):
+        for month, total in (qs.order_by().annotate(m=TruncMonth(field)).values("m").annotate(t=Sum(amount))
+                             .values_list("m", "t")):
+            if month is not None and total is not None:
+                events[month.strftime("%Y-%m")][index] += sign * total
+
+    add(CallMeasure.objects.filter(**where_call).exclude(call__status="draft"), "call__opens_at", "budget", 0)
+    add(Contract.objects.filter(**({} if lag is None else {"lag": lag}), status__in=[ContractStatus.SIGNED, ContractStatus.SETTLED]),
+        "signed_by_lag_on", "grant", 1)
+    add(Payment.objects.filter(**where), "paid_on", "amount", 2)
+    add(Recovery.objects.filter(**where, received_on__isnull=False), "received_on", "amount", 2, -1)
     points, running = [], [ZERO, ZERO, ZERO]
     for month in sorted(events):
         running = [running[i] + events[month][i] for i in range(3)]
@@ -363,10 +364,11 @@ def network_dashboard() -> dict:
         paid=Sum("paid_total"), recovered=Sum("recovered_total"))}
     allocated = dict(CallMeasure.objects.exclude(call__status="draft").order_by().values("call__lag")
                      .annotate(s=Sum("budget")).values_list("call__lag", "s"))
-    reports = latest_approved_reports(Q())
     fte = defaultdict(Decimal)
-    for lag_id, unit, unit_en, value in (IndicatorValue.objects.filter(report_id__in=list(reports.values()), gender="", age_band="")
-                                         .order_by().values_list("report__contract__lag_id", "indicator__unit_ka", "indicator__unit_en", "value")):
+    for lag_id, unit, unit_en, value in (IndicatorValue.objects.filter(report__in=current_reports(Q()), gender="", age_band="")
+                                         .order_by().values("report__contract__lag_id", "indicator__unit_ka", "indicator__unit_en")
+                                         .annotate(s=Sum("value"))
+                                         .values_list("report__contract__lag_id", "indicator__unit_ka", "indicator__unit_en", "s")):
         if fte_unit(unit, unit_en):
             fte[lag_id] += value
     rows = []

@@ -75,8 +75,8 @@ def contract_page(contract: Contract) -> dict:
     visits = list(contract.visits.prefetch_related("photos"))
     planned = list(contract.planned_indicators.select_related("indicator"))
     approved = {r.kind for r in reports if r.status == ReportStatus.APPROVED}
-    latest = max((r for r in reports if r.status == ReportStatus.APPROVED),
-                 key=lambda r: (r.decided_at, r.kind == ReportKind.FINAL), default=None)
+    # The approved final report, or else the approved interim one (as monitoring.selectors.current_reports).
+    latest = max((r for r in reports if r.status == ReportStatus.APPROVED), key=lambda r: r.kind == ReportKind.FINAL, default=None)
     achieved = {v.indicator_id: v.value for v in latest.values.all() if not v.gender and not v.age_band} if latest else {}
     achievements = []
     for p in planned:

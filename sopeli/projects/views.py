@@ -307,6 +307,8 @@ def manage_ledger(request, lag):
 @with_lag
 @require(READ)
 def manage_ledger_export(request, lag, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
     header, rows = selectors.ledger_table(selectors.commitments(lag))
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
