@@ -4,16 +4,19 @@ Starts a throwaway PostgreSQL (scripts/pg-throwaway.sh), migrates, bulk-creates 
 applications of calls whose results are published, a fifth of them with a signed contract and a
 payment recorded), then fetches the network-wide 360Giving JSON and CSV and one LAG's IATI file
 through the real views (Django's test client, the whole middleware stack, DEBUG off), reading the
-streamed body piece by piece without keeping it. Each export runs twice: once timed, once under
-tracemalloc for the peak of Python allocations. The process's max RSS before and after is reported
-too. Prints a table and writes it to bench-results/opendata-<UTC timestamp>.md.
+streamed body piece by piece without keeping it. Memory: the measuring process's max RSS before
+and after each export (seeding runs in a child process, so the baseline is the app alone); with
+BENCH_TRACEMALLOC set, each export is fetched again under tracemalloc for the peak of Python
+allocations. Prints a table and writes it to bench-results/opendata-<UTC timestamp>.md.
 
-Environment: BENCH_GRANTS [100000] · BENCH_LAGS [10] · BENCH_KEEP_DB [unset] leave PostgreSQL running.
+Environment: BENCH_GRANTS [100000] · BENCH_LAGS [10] · BENCH_KEEP_DB [unset] leave PostgreSQL running ·
+BENCH_TRACEMALLOC [unset] also fetch each export again under tracemalloc (about ten times slower).
 Needs PostgreSQL 15+ server binaries.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import resource
@@ -30,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 GRANTS = int(os.environ.get("BENCH_GRANTS", "100000"))
 LAGS = int(os.environ.get("BENCH_LAGS", "10"))
+TRACEMALLOC = bool(os.environ.get("BENCH_TRACEMALLOC"))
 PER_CALL = 1000
 
 
@@ -117,13 +121,16 @@ def measure(client, label: str, path: str, expect_grants: int | None) -> dict:
     status, size, pieces = fetch(client, path)
     seconds = time.perf_counter() - start
     rss_after = maxrss_mb()
-    tracemalloc.start()
-    fetch(client, path)
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    log(f"{label}: {status}, {size / 1e6:.1f} MB in {seconds:.1f} s, peak {peak / 1e6:.1f} MB")
+    peak = None
+    if TRACEMALLOC:  # about ten times slower: off by default
+        tracemalloc.start()
+        fetch(client, path)
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    log(f"{label}: {status}, {size / 1e6:.1f} MB in {seconds:.1f} s, max RSS {rss_before:.0f} → {rss_after:.0f} MB"
+        + (f", tracemalloc peak {peak / 1e6:.1f} MB" if peak is not None else ""))
     return {"label": label, "path": path, "status": status, "mb": size / 1e6, "pieces": pieces, "seconds": seconds,
-            "grants_per_s": (expect_grants / seconds) if expect_grants else None, "peak_mb": peak / 1e6,
+            "grants_per_s": (expect_grants / seconds) if expect_grants else None, "peak_mb": peak / 1e6 if peak is not None else None,
             "rss_before": rss_before, "rss_after": rss_after}
 
 
@@ -138,21 +145,21 @@ def main() -> int:
         import django
 
         django.setup()
-        from django.core.management import call_command
-        from django.db import connection
         from django.test import Client
         from django.test.utils import setup_test_environment
 
         setup_test_environment()  # the test client needs it (locmem mail, testserver host)
-        log(f"PostgreSQL at {database_url}; migrating")
-        call_command("migrate", "--noinput", "-v", "0")
+        log(f"PostgreSQL at {database_url}; migrating and seeding in a child process (keeps this one's RSS clean)")
         t0 = time.perf_counter()
-        world = seed(GRANTS, LAGS)
+        out = subprocess.run([sys.executable, __file__, "--seed"], env=os.environ, check=True, capture_output=True,
+                             text=True).stdout
+        world = json.loads(out.strip().splitlines()[-1])
         seed_s = time.perf_counter() - t0
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
         log(f"seeded {world['grants']:,} grants ({world['contracts']:,} with a contract and a payment) in {seed_s:.0f} s")
         client = Client()
+        import sopeli.portal.standards.views  # noqa: F401  (warm up: the export modules, ...)
+
+        client.get("/healthz")  # ... the middleware and URLconf
         one = world["slugs"][0]
         per_lag = world["grants"] // len(world["slugs"])
         rows = [
@@ -172,8 +179,10 @@ def main() -> int:
         f"{world['grants']:,} awarded grants in {len(world['slugs'])} LAGs ({world['contracts']:,} with a contract and a "
         f"payment), PostgreSQL (throwaway, fsync off), DEBUG off, Django test client through the real views and "
         f"middleware; {os.cpu_count()} CPU cores, Python {platform.python_version()}. Time: one fetch, body read "
-        "piece by piece and dropped. Peak: tracemalloc's peak of Python allocations during a second fetch. Max RSS: "
-        "the process's maximum resident set before → after the timed fetch (it only ever grows).",
+        "piece by piece and dropped. Peak Python: tracemalloc's peak during a second fetch (only with "
+        "BENCH_TRACEMALLOC). Max RSS: "
+        "the measuring process's maximum resident set before → after the timed fetch (it only ever grows; seeding "
+        "runs in a child process so it does not inflate it).",
         "",
         "| export | path | status | size MB | time s | grants/s | peak Python MB | max RSS MB before → after |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
@@ -181,8 +190,8 @@ def main() -> int:
     for r in rows:
         rate = f"{r['grants_per_s']:,.0f}" if r["grants_per_s"] else ""
         lines.append(f"| {r['label']} | `{r['path']}` | {r['status']} | {r['mb']:.1f} | {r['seconds']:.1f} | {rate} | "
-                     f"{r['peak_mb']:.1f} | {r['rss_before']:.0f} → {r['rss_after']:.0f} |")
-    lines += ["", f"Seeding (bulk_create) took {seed_s:.0f} s; the whole run {(time.perf_counter() - started) / 60:.1f} min."]
+                     f"{'' if r['peak_mb'] is None else format(r['peak_mb'], '.1f')} | {r['rss_before']:.0f} → {r['rss_after']:.0f} |")
+    lines += ["", f"Migrating and seeding (bulk_create, in a child process) took {seed_s:.0f} s; the whole run {(time.perf_counter() - started) / 60:.1f} min."]
     table = "\n".join(lines) + "\n"
     print("\n" + table)
     out = ROOT / "bench-results" / f"opendata-{stamp:%Y%m%dT%H%M%SZ}.md"
@@ -192,5 +201,21 @@ def main() -> int:
     return 0 if all(r["status"] == 200 for r in rows) else 1
 
 
+def seed_only() -> int:
+    """Child process: migrate and seed, print the world as the last line of JSON."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", "--noinput", "-v", "0")
+    world = seed(GRANTS, LAGS)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(json.dumps(world))
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(seed_only() if sys.argv[1:] == ["--seed"] else main())
