@@ -138,12 +138,12 @@ class Command(BaseCommand):
                                    lag_on=start - datetime.timedelta(days=2), scan=_file("signed-contract.pdf"), today=today)
             self.pay(manager, c, 1, start)
         # 1: S3 finished and settled (45,000 verified → entitlement 36,000, nothing more to pay)
-        self.run_to_end(manager, made[0], start, verified=D("45000.00"), fte=fte)
+        self.run_to_end(manager, made[0], start, verified=(made[0].total_budget * D("0.90")).quantize(D("0.01")), fte=fte)
         # 2: interim approved and paid
         self.interim(manager, made[1], start, fte=fte)
         self.pay(manager, made[1], 2, start + datetime.timedelta(days=170))
         # 3: settled with a recovery (S3's second case: 42,000 verified → 2,400 back)
-        self.run_to_end(manager, made[2], start, verified=D("42000.00"), fte=fte)
+        self.run_to_end(manager, made[2], start, verified=(made[2].total_budget * D("0.84")).quantize(D("0.01")), fte=fte)
         for r in made[2].recoveries.all():
             services.recovery_receive(actor=manager, recovery=r, received_on=today, reference="BOG-RET-2016-01", today=today)
         # 4: advance paid only (made[3]); 5: draft waiting for the final eligibility check (made[4])
@@ -180,9 +180,10 @@ class Command(BaseCommand):
     def run_to_end(self, manager, contract, start, *, verified, fte):
         self.interim(manager, contract, start, fte=fte)
         self.pay(manager, contract, 2, start + datetime.timedelta(days=165))
-        lines = [{"description": "სამშენებლო მასალა / Building materials", "supplier": "შპს მთის მასალები", "amount": verified * 3 / 5,
+        materials = (verified * 3 / 5).quantize(D("0.01"))
+        lines = [{"description": "სამშენებლო მასალა / Building materials", "supplier": "შპს მთის მასალები", "amount": materials,
                   "receipt": _file("invoice-1.pdf")},
-                 {"description": "აღჭურვილობა / Equipment", "supplier": "შპს ტექნიკა", "amount": verified * 2 / 5,
+                 {"description": "აღჭურვილობა / Equipment", "supplier": "შპს ტექნიკა", "amount": verified - materials,
                   "receipt": _file("invoice-2.pdf")}]
         claim = services.claim_submit(actor=contract.grantee, contract=contract, lines=lines)
         services.claim_verify(actor=manager, claim=claim, eligible={line.pk: line.amount for line in claim.lines.all()})
