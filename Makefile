@@ -21,12 +21,13 @@ define compile_messages
 	else $(MANAGE) compilemessages --ignore '.venv' -v 0 && echo "messages compiled"; fi
 endef
 
-.PHONY: help run test bench messages lint
+.PHONY: help run test bench concurrency messages lint
 
 help:
 	@echo "make run       install, migrate, load the Kazbegi demo once, serve at http://127.0.0.1:8000/"
 	@echo "make test      install the test tools and run the whole suite (PYTEST_ARGS='-k x' to narrow)"
 	@echo "make bench     throughput and latency of the main pages on a large synthetic network (PostgreSQL + gunicorn + wrk)"
+	@echo "make concurrency  200 submissions racing a deadline and two managers racing one budget, on PostgreSQL + gunicorn"
 	@echo "make messages  extract the interface text into sopeli/locale (ka, en) and compile it"
 	@echo "make lint      ruff"
 
@@ -59,6 +60,9 @@ test: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
+
+concurrency: $(VENV)/.installed-dev
+	$(BIN)/python bench/concurrency.py
 
 bench-opendata: $(VENV)/.installed-dev
 	$(BIN)/python bench/opendata.py

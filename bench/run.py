@@ -56,6 +56,67 @@ def get(port: int, path: str, cookie: str | None = None) -> int:
     return response.status
 
 
+def start_postgres() -> str:
+    """A throwaway PostgreSQL (scripts/pg-throwaway.sh); returns its DATABASE_URL."""
+    return subprocess.run(
+        [str(ROOT / "scripts" / "pg-throwaway.sh"), "start"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def stop_postgres(database_url: str) -> None:
+    subprocess.run([str(ROOT / "scripts" / "pg-throwaway.sh"), "stop", database_url], check=False,
+                   stderr=subprocess.DEVNULL)
+
+
+def production_env(database_url: str, static_root: str) -> dict:
+    """The environment of a production-like server (DEBUG off, own secret key, collected static files)."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "sopeli.settings",
+        "SOPELI_DEBUG": "false",
+        "SOPELI_SECRET_KEY": os.urandom(24).hex(),
+        "SOPELI_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SOPELI_STATIC_ROOT": static_root,
+        "SOPELI_ACCESS_LOG": "",
+        "SOPELI_LOG_LEVEL": "WARNING",
+        "SOPELI_WHITENOISE_USE_FINDERS": "false",
+    }
+
+
+def migrate_and_collect(env: dict) -> None:
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run(manage + ["migrate", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
+    subprocess.run(manage + ["collectstatic", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
+
+
+def start_gunicorn(env: dict, port: int, workers: str, threads: str, server_log: Path) -> subprocess.Popen:
+    """gunicorn (gunicorn.conf.py) on 127.0.0.1:``port``, once /healthz answers; stopped again if it never does."""
+    server_env = {**env, "SOPELI_BIND": f"127.0.0.1:{port}", "SOPELI_WORKERS": workers, "SOPELI_THREADS": threads}
+    server = subprocess.Popen(
+        [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py")], env=server_env, cwd=ROOT,
+        stdout=subprocess.DEVNULL, stderr=server_log.open("w"),
+    )
+    for _ in range(100):
+        try:
+            if get(port, "/healthz") == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    stop_gunicorn(server)
+    raise RuntimeError("gunicorn did not start:\n" + server_log.read_text(errors="replace"))
+
+
+def stop_gunicorn(server: subprocess.Popen | None) -> None:
+    if server is None:
+        return
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
 def wrk(port: int, path: str, cookie: str | None, duration: str) -> dict:
     cmd = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{duration}", "--timeout", "10s",
            "-s", str(ROOT / "bench" / "report.lua")]
@@ -120,29 +181,14 @@ def main() -> int:
     global LOAD_BEFORE
     LOAD_BEFORE = os.getloadavg()[0]
     started = time.monotonic()
-    database_url = subprocess.run(
-        [str(ROOT / "scripts" / "pg-throwaway.sh"), "start"], capture_output=True, text=True, check=True
-    ).stdout.strip()
+    database_url = start_postgres()
     log(f"PostgreSQL at {database_url}")
     static_root = tempfile.mkdtemp(prefix="sopeli-bench-static-")
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "sopeli.settings",
-        "SOPELI_DEBUG": "false",
-        "SOPELI_SECRET_KEY": os.urandom(24).hex(),
-        "SOPELI_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "SOPELI_STATIC_ROOT": static_root,
-        "SOPELI_ACCESS_LOG": "",
-        "SOPELI_LOG_LEVEL": "WARNING",
-        "SOPELI_WHITENOISE_USE_FINDERS": "false",
-    }
+    env = production_env(database_url, static_root)
     os.environ.update(env)
     server = None
     try:
-        manage = [sys.executable, str(ROOT / "manage.py")]
-        subprocess.run(manage + ["migrate", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
-        subprocess.run(manage + ["collectstatic", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
+        migrate_and_collect(env)
         log("migrated and collected static files; seeding")
 
         import django
@@ -161,20 +207,8 @@ def main() -> int:
         log(f"seeded in {seed_seconds:.1f} s: " + ", ".join(f"{v:,} {k}" for k, v in world["counts"].items()))
 
         port = free_port()
-        server_env = {**env, "SOPELI_BIND": f"127.0.0.1:{port}", "SOPELI_WORKERS": WORKERS, "SOPELI_THREADS": "1"}
         server_log = Path(static_root) / "gunicorn.log"
-        server = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py")], env=server_env, cwd=ROOT,
-            stdout=subprocess.DEVNULL, stderr=server_log.open("w"),
-        )
-        for _ in range(100):
-            try:
-                if get(port, "/healthz") == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("gunicorn did not start:\n" + server_log.read_text(errors="replace"))
+        server = start_gunicorn(env, port, WORKERS, "1", server_log)
         log(f"gunicorn with {WORKERS} workers on port {port}; measuring with wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION}")
 
         rows = []
@@ -209,17 +243,11 @@ def main() -> int:
         log(f"written to {out.relative_to(ROOT)}")
         return 0
     finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        stop_gunicorn(server)
         if os.environ.get("BENCH_KEEP_DB"):
             log(f"left running: DATABASE_URL={database_url} (scripts/pg-throwaway.sh stop {database_url})")
         else:
-            subprocess.run([str(ROOT / "scripts" / "pg-throwaway.sh"), "stop", database_url], check=False,
-                           stderr=subprocess.DEVNULL)
+            stop_postgres(database_url)
         shutil.rmtree(static_root, ignore_errors=True)
 
 

@@ -95,7 +95,16 @@ def _ensure_editable(app: Application) -> None:
 
 
 def _locked(app: Application) -> Application:
-    return Application.objects.select_for_update().select_related("call", "lag").get(pk=app.pk)
+    """The application, locked after its call and LAG, in that order.
+
+    One lock order for the grants services (selection → call → LAG → application): ``reserve_activate``
+    and ``selection_decide`` lock the call and then the LAG. Locking the application joined to both in
+    one statement took the LAG before the call, so a withdrawal racing a reserve activation deadlocked
+    (PostgreSQL aborted one of them: an error page). Now the one that comes second waits.
+    """
+    Call.objects.select_for_update().filter(pk=app.call_id).values_list("pk", flat=True).first()
+    Lag.objects.select_for_update().filter(pk=app.lag_id).values_list("pk", flat=True).first()
+    return Application.objects.select_for_update(of=("self",)).select_related("call", "lag").get(pk=app.pk)
 
 
 def stage_questions(call: Call, stage: str):
