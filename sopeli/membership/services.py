@@ -215,7 +215,7 @@ def member_apply(
 @transaction.atomic
 def member_approve(*, actor: User, member: Member) -> Member:
     """Accept an application: the member becomes active, is listed publicly and gets the member role."""
-    member = Member.objects.select_for_update().select_related("lag").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("lag").get(pk=member.pk)
     if member.status != MemberStatus.APPLIED:
         raise ValidationError(_("Only an application that waits for a decision can be approved."))
     lag = member.lag
@@ -249,7 +249,7 @@ def member_reject(*, actor: User, member: Member, reason: str) -> Member:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Give the reason for the rejection: the applicant receives it."))
-    member = Member.objects.select_for_update().select_related("lag").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("lag").get(pk=member.pk)
     if member.status != MemberStatus.APPLIED:
         raise ValidationError(_("Only an application that waits for a decision can be rejected."))
     member.status = MemberStatus.REJECTED
@@ -274,7 +274,7 @@ def member_reject(*, actor: User, member: Member, reason: str) -> Member:
 @transaction.atomic
 def member_resign(*, actor: User, member: Member, reason: str = "") -> Member:
     """End an active membership (by the member or the manager): seats end today, roles follow."""
-    member = Member.objects.select_for_update().select_related("lag", "user").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("lag", "user").get(pk=member.pk)
     if member.status != MemberStatus.ACTIVE:
         raise ValidationError(_("Only an active membership can end."))
     today = timezone.localdate()
@@ -316,7 +316,7 @@ def member_update(*, actor: User, member: Member, changes: Mapping[str, Any]) ->
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"member_update cannot change {sorted(unknown)}")
-    member = Member.objects.select_for_update().select_related("lag", "interest_group", "village").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("lag", "interest_group", "village").get(pk=member.pk)
     lag = member.lag
     new = {f: getattr(member, f) for f in EDITABLE_FIELDS} | dict(changes)
     if "email" in changes:
@@ -493,7 +493,7 @@ def _check_seat(*, body: Body, member: Member, starts_on: datetime.date, ends_on
 def _create_seat(*, actor, body, member, role, starts_on, ends_on, election=None) -> Seat:
     if role not in SeatRole.values:
         raise ValidationError(_("Choose a valid role."))
-    member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)  # current status
+    member = Member.objects.select_for_update(of=("self",)).select_related("user").get(pk=member.pk)  # current status
     _check_seat(body=body, member=member, starts_on=starts_on, ends_on=ends_on)
     seat = Seat.objects.create(body=body, member=member, role=role, starts_on=starts_on, ends_on=ends_on, election=election)
     _event(
@@ -529,7 +529,7 @@ def seat_assign(
 @transaction.atomic
 def seat_end(*, actor: User, seat: Seat, ends_on: datetime.date | None = None) -> Seat:
     """End a seat's term on ``ends_on`` (default today; the last day is included)."""
-    seat = Seat.objects.select_for_update().select_related("body__lag", "member__user").get(pk=seat.pk)
+    seat = Seat.objects.select_for_update(of=("self",)).select_related("body__lag", "member__user").get(pk=seat.pk)
     ends_on = ends_on or timezone.localdate()
     if ends_on < seat.starts_on:
         raise ValidationError(_("A term cannot end before it starts (%(start)s).") % {"start": seat.starts_on.strftime("%d.%m.%Y")})

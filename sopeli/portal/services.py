@@ -61,7 +61,7 @@ def news_update(*, actor, news: News, title_ka: str, body_ka: str, title_en: str
 @transaction.atomic
 def news_publish(*, actor, news: News, base_url: str, now=None) -> News:
     """Publish a post; the first time, announce it to the LAG's confirmed subscribers after commit."""
-    news = News.objects.select_for_update().select_related("lag").get(pk=news.pk, lag_id=news.lag_id)
+    news = News.objects.select_for_update(of=("self",)).select_related("lag").get(pk=news.pk, lag_id=news.lag_id)
     if news.is_published:
         raise ValidationError(_("This news is already published."))
     now = now or timezone.now()
@@ -81,7 +81,7 @@ def news_publish(*, actor, news: News, base_url: str, now=None) -> News:
 
 @transaction.atomic
 def news_unpublish(*, actor, news: News) -> News:
-    news = News.objects.select_for_update().select_related("lag").get(pk=news.pk, lag_id=news.lag_id)
+    news = News.objects.select_for_update(of=("self",)).select_related("lag").get(pk=news.pk, lag_id=news.lag_id)
     if not news.is_published:
         raise ValidationError(_("This news is not published."))
     news.is_published = False

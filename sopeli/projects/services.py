@@ -246,7 +246,7 @@ def contract_generate(
     final_due_on: datetime.date | None = None,
 ) -> Contract:
     """Draft contract from a funded application: budget lines, tranches (rules.tranche_amounts), reports due."""
-    app = Application.objects.select_for_update().select_related("call", "measure", "lag", "settlement").get(pk=application.pk)
+    app = Application.objects.select_for_update(of=("self",)).select_related("call", "measure", "lag", "settlement").get(pk=application.pk)
     if app.status != ApplicationStatus.FUNDED or app.awarded_grant is None:
         raise ValidationError(_("Only a funded application with a grant fixed by the LAG can get a contract."))
     if Contract.objects.filter(application=app).exists():

@@ -79,7 +79,7 @@ def appeal_file(*, actor: User, application: Application, grounds: str, uploads:
                 now: datetime | None = None) -> Appeal:
     """The applicant appeals the decision, within the window (to the second)."""
     now = now or timezone.now()  # arrival time, read before any lock
-    app = Application.objects.select_for_update().select_related("call", "lag").get(pk=application.pk)
+    app = Application.objects.select_for_update(of=("self",)).select_related("call", "lag").get(pk=application.pk)
     if actor is None or app.applicant_id != actor.pk:
         raise ValidationError(_("Only the applicant can appeal."))
     if app.status not in APPEALABLE:
@@ -114,7 +114,7 @@ def appeal_file(*, actor: User, application: Application, grounds: str, uploads:
 
 
 def _open(appeal: Appeal) -> Appeal:
-    appeal = Appeal.objects.select_for_update().select_related("application__call", "application__lag").get(pk=appeal.pk)
+    appeal = Appeal.objects.select_for_update(of=("self",)).select_related("application__call", "application__lag").get(pk=appeal.pk)
     if appeal.status != AppealStatus.FILED:
         raise ValidationError(_("This appeal has already been decided."))
     return appeal
@@ -144,7 +144,7 @@ def appeal_order_reevaluation(*, actor: User | None, appeal: Appeal, reason: str
     """Different evaluators score the application again (or, if it was ineligible, the check is reopened)."""
     now = now or timezone.now()
     appeal = _open(appeal)
-    app = Application.objects.select_for_update().select_related("call", "lag").get(pk=appeal.application_id)
+    app = Application.objects.select_for_update(of=("self",)).select_related("call", "lag").get(pk=appeal.application_id)
     created: list[Assignment] = []
     if app.status == ApplicationStatus.INELIGIBLE:
         move = workflow.transition(workflow.APPLICATION_TRANSITIONS, app.status, "reopen_check")
@@ -184,10 +184,10 @@ def appeal_order_reevaluation(*, actor: User | None, appeal: Appeal, reason: str
 def appeal_resolve(*, actor: User | None, appeal: Appeal, now: datetime | None = None) -> Appeal:
     """Record the re-evaluation's score and the new outcome beside the original (called when scoring ends)."""
     now = now or timezone.now()
-    appeal = Appeal.objects.select_for_update().select_related("application__call__lag").get(pk=appeal.pk)
+    appeal = Appeal.objects.select_for_update(of=("self",)).select_related("application__call__lag").get(pk=appeal.pk)
     if appeal.status != AppealStatus.REEVALUATION:
         raise ValidationError(_("No re-evaluation is running for this appeal."))
-    app = Application.objects.select_for_update().select_related("call", "lag").get(pk=appeal.application_id)
+    app = Application.objects.select_for_update(of=("self",)).select_related("call", "lag").get(pk=appeal.application_id)
     call = app.call
     sheets = [a.sheet for a in Assignment.objects.filter(appeal=appeal, round=AssignmentRound.APPEAL, conflict_declared=False,
                                                           sheet__submitted_at__isnull=False)

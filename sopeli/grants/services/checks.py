@@ -87,7 +87,7 @@ def _check_for(app: Application) -> EligibilityCheck:
 
 
 def _locked(app: Application) -> Application:
-    return Application.objects.select_for_update().select_related("call", "lag").get(pk=app.pk)
+    return Application.objects.select_for_update(of=("self",)).select_related("call", "lag").get(pk=app.pk)
 
 
 def _ensure_checkable(app: Application) -> None:

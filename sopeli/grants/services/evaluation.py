@@ -332,7 +332,7 @@ def _send(messages: list[tuple[str, str, str, list[str]]]) -> None:
 def _own_assignment(actor, assignment: Assignment) -> Assignment:
     if actor is None or assignment.evaluator_id != actor.pk:
         raise ValidationError(_("Only the assigned evaluator can do this."), code="not_evaluator")
-    return Assignment.objects.select_for_update().select_related("application__call", "application__lag").get(pk=assignment.pk)
+    return Assignment.objects.select_for_update(of=("self",)).select_related("application__call", "application__lag").get(pk=assignment.pk)
 
 
 @transaction.atomic

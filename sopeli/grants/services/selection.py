@@ -229,7 +229,7 @@ def shortfall_from_json(data: dict[str, Any]) -> str:
 
 
 def _undecided(selection: Selection) -> Selection:
-    selection = Selection.objects.select_for_update().select_related("call__lag", "call_measure__measure").get(pk=selection.pk)
+    selection = Selection.objects.select_for_update(of=("self",)).select_related("call__lag", "call_measure__measure").get(pk=selection.pk)
     if selection.decided_at:
         raise ValidationError(_("The board has already decided on this ranking."))
     return selection
@@ -239,7 +239,7 @@ def _undecided(selection: Selection) -> Selection:
 def selection_fix_amount(*, actor: User | None, result: RankingResult, amount: Any, reason: str) -> RankingResult:
     """The board lowers a proposed grant, with a reason (before recording the decision)."""
     selection = _undecided(result.selection)
-    result = RankingResult.objects.select_for_update().select_related("application").get(pk=result.pk, selection=selection)
+    result = RankingResult.objects.select_for_update(of=("self",)).select_related("application").get(pk=result.pk, selection=selection)
     if result.outcome not in (Outcome.FUNDED, Outcome.RESERVE):
         raise ValidationError(_("Only the grant of a proposed or reserve project can be fixed."))
     try:
@@ -512,7 +512,7 @@ def reserve_activate(*, actor: User | None, call_measure: CallMeasure, added_mon
     Returns the references funded or topped up (empty when nothing fits).
     """
     now = now or timezone.now()
-    selection = (Selection.objects.select_for_update().select_related("call__lag", "call_measure__measure")
+    selection = (Selection.objects.select_for_update(of=("self",)).select_related("call__lag", "call_measure__measure")
                  .filter(call_measure=call_measure, decided_at__isnull=False).order_by("-run").first())
     if selection is None:
         raise ValidationError(_("The board has not decided on this measure yet."))
@@ -568,7 +568,7 @@ def results_facts(call: Call) -> dict[str, Any]:
 def results_publish(*, actor: User | None, call: Call, now: datetime | None = None) -> Call:
     """Publish the decided results of every measure; applicants are told (e-mail) and see their scores."""
     now = now or timezone.now()
-    call = Call.objects.select_for_update().select_related("lag").get(pk=call.pk)
+    call = Call.objects.select_for_update(of=("self",)).select_related("lag").get(pk=call.pk)
     if call.results_published_at:
         return call
     selections = decided_selections(call)
