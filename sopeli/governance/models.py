@@ -28,6 +28,10 @@ class Meeting(models.Model):
     invitations_sent_at = models.DateTimeField(null=True, blank=True)
     minutes_notes = models.TextField(_("notes for the minutes"), blank=True)
     minutes_published_at = models.DateTimeField(null=True, blank=True)
+    # The LAG's public ledger head when the minutes were approved, printed in them so that a paper
+    # copy anchors the chain (anyone can later check that no earlier entry was rewritten).
+    minutes_ledger_seq = models.PositiveIntegerField(null=True, blank=True)
+    minutes_ledger_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from sopeli.core.audit import audit_record
+from sopeli.core.ledger import ledger_head
+from sopeli.core.privacy import public_decision
 from sopeli.governance import selectors
 from sopeli.governance.models import (
     DECIDED_STATUSES,
@@ -492,9 +494,10 @@ def procedure_close(*, actor, item: AgendaItem, now: dt.datetime | None = None) 
     item.outcome = outcome.to_dict()
     item.decided_at = _now(now)
     item.save(update_fields=["status", "outcome", "decided_at"])
+    decided = AgendaItem.objects.prefetch_related("votes__member", "conflicts__member").get(pk=item.pk)
     audit_record(actor=actor, lag=item.lag, action="procedure.closed", target=item, public=True,
                  summary=f"{item.code} {_both_titles(item)}: {item.get_status_display()}",
-                 data={"outcome": item.outcome})
+                 data={"decision": public_decision(decided)})
     return item
 
 
@@ -503,7 +506,7 @@ def procedure_close(*, actor, item: AgendaItem, now: dt.datetime | None = None) 
 def minutes_publish(*, actor, meeting: Meeting, notes: str | None = None,
                     now: dt.datetime | None = None) -> Meeting:
     """The manager approves the minutes of a held meeting whose items are all decided or blocked."""
-    meeting = Meeting.objects.select_for_update().select_related("lag", "body").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("lag", "body").get(pk=meeting.pk)
     if meeting.status == MeetingStatus.PUBLISHED:
         raise ValidationError(_("These minutes are already published."))
     if meeting.status != MeetingStatus.HELD:
@@ -515,9 +518,16 @@ def minutes_publish(*, actor, meeting: Meeting, notes: str | None = None,
         meeting.minutes_notes = notes.strip()
     meeting.status = MeetingStatus.PUBLISHED
     meeting.minutes_published_at = _now(now)
-    meeting.save(update_fields=["status", "minutes_published_at", "minutes_notes"])
+    head = ledger_head(meeting.lag)
+    meeting.minutes_ledger_seq, meeting.minutes_ledger_hash = (head.seq, head.hash) if head else (None, "")
+    meeting.save(update_fields=["status", "minutes_published_at", "minutes_notes", "minutes_ledger_seq",
+                                "minutes_ledger_hash"])
+    items = meeting.items.prefetch_related("votes__member", "conflicts__member").order_by("code", "id")
+    # Every decision of the meeting enters the public ledger with its votes and recusals.
     audit_record(actor=actor, lag=meeting.lag, action="meeting.minutes_published", target=meeting, public=True,
-                 summary=f"{_both_titles(meeting)} · {_local(meeting.starts_at)}")
+                 summary=f"{_both_titles(meeting)} · {_local(meeting.starts_at)}",
+                 data={"meeting": meeting.pk, "body": meeting.body_id,
+                       "decisions": [public_decision(i) for i in items]})
     return meeting
 
 

@@ -75,8 +75,9 @@ def _minutes_context(lag, meeting) -> dict:
         item.stepped_out = [c for c in item.situation.recused if c.kind == RecusalKind.STEP_OUT]
     declarations = [(item, c) for item in record["items"] for c in item.situation.recused]
     return {**record, "names": names, "is_preview": not minutes_are_public(meeting), "declarations": declarations,
-            # Issue 6 fills this with the public ledger's head hash at publication.
-            "ledger_head": None}
+            # The public ledger's head when the minutes were approved (None in a preview).
+            "ledger_head": (f"#{meeting.minutes_ledger_seq} {meeting.minutes_ledger_hash}"
+                            if meeting.minutes_ledger_hash else None)}
 
 
 @with_lag
