@@ -334,8 +334,8 @@ def test_a_call_from_publication_to_results_and_an_appeal(live_server, page, lag
     page.goto(f"{url}/my/applications/")
     page.get_by_role("link", name="Horse trekking from Sno").click()
     expect(page.locator("main .badge").first).to_have_text("on the reserve list")
-    # The application's page has no link to the scores yet (reported); the address is the scores page.
-    page.goto(f"{url}/my/applications/{giorgi_app.pk}/scores/")
+    page.get_by_role("link", name="Your scores and appeal").click()
+    expect(page).to_have_url(re.compile(rf"/my/applications/{giorgi_app.pk}/scores/$"))
     main = page.locator("main")
     expect(main).to_contain_text("final score 68.00")
     expect(main).to_contain_text("45.00 points")
