@@ -24,7 +24,8 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("SOPELI_DEBUG", False)
-# The default key is only good for a laptop; production refuses to start without its own (see checks).
+# The default key is only good for a laptop; `manage.py check --deploy` fails without a real one
+# (sopeli/core/checks.py), and the README's deployment steps run that check.
 SECRET_KEY = os.environ.get("SOPELI_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
 ALLOWED_HOSTS = env_list("SOPELI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("SOPELI_CSRF_TRUSTED_ORIGINS", "")

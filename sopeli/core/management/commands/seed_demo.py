@@ -1,5 +1,6 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import models
 from django.test.utils import override_settings
 
 from sopeli.core.models import Lag
@@ -50,7 +51,10 @@ class Command(BaseCommand):
 
         with_totp = set(Authenticator.objects.filter(type=Authenticator.Type.TOTP).values_list("user__email", flat=True))
         self.stdout.write(f"\nDemo logins (password for all: {password}):")
-        for user in User.objects.filter(email__endswith=".example").order_by("email"):
+        # The people one logs in as: those holding a role, and the superuser (not every demo resident).
+        people = User.objects.filter(email__endswith=".example").filter(
+            models.Q(role_grants__isnull=False) | models.Q(is_superuser=True)).distinct().order_by("email")
+        for user in people.prefetch_related("role_grants"):
             roles = ", ".join(sorted({g.get_role_display() for g in user.role_grants.all()})) or (
                 "superuser (/admin/)" if user.is_superuser else "")
             line = f"  {user.email:32} {roles}"
