@@ -5,6 +5,7 @@ DEBUG off but a local secret key. Production sets at least ``SOPELI_SECRET_KEY``
 ``SOPELI_ALLOWED_HOSTS`` and ``DATABASE_URL``; see the README's "Deploying" section.
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -164,6 +165,11 @@ STATIC_URL = "/static/"
 # The project-wide assets (sopeli/static/sopeli/…): "sopeli" itself is not an installed app, so the
 # app-directories finder would miss them and collectstatic would leave the stylesheet out.
 STATICFILES_DIRS = [BASE_DIR / "sopeli" / "static"]
+# Leaflet's JS/CSS for the public map, from the django-leaflet package's static files. Not an installed app:
+# its admin module needs GDAL. ``find_spec`` locates the package without importing it.
+_leaflet = importlib.util.find_spec("leaflet")
+if _leaflet and _leaflet.submodule_search_locations:
+    STATICFILES_DIRS.append(Path(list(_leaflet.submodule_search_locations)[0]) / "static")
 STATIC_ROOT = Path(os.environ.get("SOPELI_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("SOPELI_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
@@ -203,3 +209,9 @@ LOGGING = {
 
 # Tests and `make run` before collectstatic: let WhiteNoise serve from the finders without a warning.
 WHITENOISE_USE_FINDERS = env_bool("SOPELI_WHITENOISE_USE_FINDERS", False)
+
+# The public map (…/map/): a tile server URL template for Leaflet, e.g.
+# "https://tile.openstreetmap.org/{z}/{x}/{y}.png". Empty: no background tiles; the villages are drawn by
+# their coordinates and the page's table lists everything.
+SOPELI_MAP_TILES = os.environ.get("SOPELI_MAP_TILES", "")
+SOPELI_MAP_ATTRIBUTION = os.environ.get("SOPELI_MAP_ATTRIBUTION", "")

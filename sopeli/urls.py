@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from sopeli.core import views as core_views
+from sopeli.portal import public_urls_pages
 from sopeli.portal.api import api as open_data_api
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("", include(public_urls_pages.network)),  # /<lang>/search/ (before the LAG home's <lag_slug>/)
     path("", include("sopeli.core.urls")),
     path("", include("sopeli.portal.standards.urls")),  # open data: /<lang>/[<lag>/]data/360giving.json|.csv, iati.xml
     path("network/monitoring/", include("sopeli.monitoring.network_urls")),
@@ -28,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("<slug:lag_slug>/", include("sopeli.trainings.urls")),
     path("<slug:lag_slug>/", include("sopeli.projects.urls")),
     path("<slug:lag_slug>/", include("sopeli.monitoring.urls")),
+    path("<slug:lag_slug>/", include("sopeli.portal.public_urls_pages")),  # funded projects, money, map
     path("<slug:lag_slug>/", include("sopeli.portal.urls")),
     prefix_default_language=True,
 )

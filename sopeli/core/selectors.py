@@ -1,16 +1,30 @@
 """Reads for the network and LAG pages, each a fixed number of queries."""
 
-from django.db.models import Count, Q, Sum
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from sopeli.core.models import AuditEvent, Lag, Settlement
 
 
 def lags_for_network_home():
+    """Every LAG with its headline figures: active members, settlements, funded projects and money
+    awarded (public: funded applications of calls whose results are published). One query."""
+    from sopeli.grants.models import Application
+    from sopeli.grants.workflow import ApplicationStatus, CallStatus
     from sopeli.membership.models import MemberStatus
 
+    funded = Application.objects.filter(lag=OuterRef("pk"), status=ApplicationStatus.FUNDED,
+                                        call__status=CallStatus.RESULTS_PUBLISHED).order_by().values("lag")
+    money = DecimalField(max_digits=14, decimal_places=2)
     return Lag.objects.annotate(
         member_count=Count("members", filter=Q(members__status=MemberStatus.ACTIVE), distinct=True),
         settlement_count=Count("settlements", distinct=True),
+        funded_count=Coalesce(Subquery(funded.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()),
+                              Value(0)),
+        awarded_total=Coalesce(Subquery(funded.annotate(s=Sum("awarded_grant")).values("s")[:1], output_field=money),
+                               Value(Decimal("0.00")), output_field=money),
     ).order_by("name")
 
 

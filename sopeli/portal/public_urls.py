@@ -18,6 +18,10 @@ def public_urls(lag) -> list[str]:
                 "news", "news_feed", "decisions_feed", "subscribe", "how_we_decide", "ledger", "ledger_file")]
             urls += [reverse("portal:news_detail", args=[lag.slug, pk])
                      for pk in News.objects.filter(lag=lag, is_published=True).values_list("pk", flat=True)]
+    for lang in ("ka", "en"):  # funded projects, the money, the map; the search across LAGs
+        with override(lang):
+            urls += [reverse(f"public:{name}", args=[lag.slug]) for name in ("projects", "money", "map")]
+            urls += [reverse("public_network:search") + q for q in ("?q=a", "?q=ა", "?q=zq10")]
     api = ["/api/v1/openapi.json", "/api/v1/lags", f"/api/v1/lags/{lag.slug}"]
     for endpoint in ("members", "bodies", "meetings", "decisions"):
         api += [f"/api/v1/{endpoint}?limit=200", f"/api/v1/{endpoint}?lag={lag.slug}&limit=200"]
