@@ -215,3 +215,12 @@ WHITENOISE_USE_FINDERS = env_bool("SOPELI_WHITENOISE_USE_FINDERS", False)
 # their coordinates and the page's table lists everything.
 SOPELI_MAP_TILES = os.environ.get("SOPELI_MAP_TILES", "")
 SOPELI_MAP_ATTRIBUTION = os.environ.get("SOPELI_MAP_ATTRIBUTION", "")
+
+# Open data (360Giving, IATI): the identifier prefix registered with 360Giving, the LAGs' registered
+# org-ids ("kazbegi=GE-XXX-123,borjomi=…"), and whether a natural person's name is published with
+# their grant (the results page shows it; set false to publish "Individual recipient" instead).
+SOPELI_360GIVING_PREFIX = os.environ.get("SOPELI_360GIVING_PREFIX", "360G-sopeli")
+SOPELI_LAG_ORG_IDS = dict(
+    pair.split("=", 1) for pair in env_list("SOPELI_LAG_ORG_IDS", "") if "=" in pair
+)
+SOPELI_PUBLISH_INDIVIDUAL_NAMES = env_bool("SOPELI_PUBLISH_INDIVIDUAL_NAMES", True)

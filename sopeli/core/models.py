@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # Slugs that would shadow site-wide addresses under /<lang>/.
-RESERVED_SLUGS = {"accounts", "account", "admin", "api", "static", "media", "network", "me", "i18n"}
+RESERVED_SLUGS = {"accounts", "account", "admin", "api", "static", "media", "network", "me", "i18n", "data", "search"}
 
 
 def validate_lag_slug(value: str) -> None:
