@@ -19,16 +19,18 @@ def blocks(text: str) -> list[str]:
 
 
 def key(block: str) -> str:
+    """The entry's context and msgid as text, whatever their line wrapping."""
     lines = [ln for ln in block.splitlines() if not ln.startswith("#")]
     out, take = [], False
     for ln in lines:
         if ln.startswith(("msgctxt", "msgid")):
             take = True
+            out.append(ln.split(" ", 1)[0] + ":")
         elif ln.startswith("msgstr"):
             take = False
         if take:
-            out.append(ln)
-    return "\n".join(out)
+            out.append("".join(re.findall(r'"((?:[^"\\]|\\.)*)"', ln)))
+    return "".join(out)
 
 
 def untranslated(block: str) -> bool:

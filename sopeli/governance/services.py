@@ -306,8 +306,8 @@ def hands_record(*, actor, item: AgendaItem, for_: int, against: int, abstain: i
     item = _fresh_item(item)
     _item_is_open(item)
     if item.lag.votes_for_variant:
-        # xgettext:no-python-format
         raise ValidationError(_(
+            # xgettext:no-python-format
             "This LAG also checks who voted for a proposal (no sector or interest group above 49% of the "
             "votes for), so each member's vote must be recorded: use the roll call, not a show of hands."
         ))
