@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from sopeli.core.models import AuditEvent, Lag, Settlement
@@ -13,14 +13,20 @@ def lags_for_network_home():
     awarded (public: funded applications of calls whose results are published). One query."""
     from sopeli.grants.models import Application
     from sopeli.grants.workflow import ApplicationStatus, CallStatus
-    from sopeli.membership.models import MemberStatus
+    from sopeli.membership.models import Member, MemberStatus
+
+    def count_of(queryset):
+        # A correlated subquery per figure: joining members and settlements into one GROUP BY
+        # multiplies the rows (members × settlements per LAG) and made this page the slowest.
+        return Coalesce(Subquery(queryset.order_by().values("lag").annotate(n=Count("pk")).values("n")[:1],
+                                 output_field=IntegerField()), Value(0))
 
     funded = Application.objects.filter(lag=OuterRef("pk"), status=ApplicationStatus.FUNDED,
                                         call__status=CallStatus.RESULTS_PUBLISHED).order_by().values("lag")
     money = DecimalField(max_digits=14, decimal_places=2)
     return Lag.objects.annotate(
-        member_count=Count("members", filter=Q(members__status=MemberStatus.ACTIVE), distinct=True),
-        settlement_count=Count("settlements", distinct=True),
+        member_count=count_of(Member.objects.filter(lag=OuterRef("pk"), status=MemberStatus.ACTIVE)),
+        settlement_count=count_of(Settlement.objects.filter(lag=OuterRef("pk"))),
         funded_count=Coalesce(Subquery(funded.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()),
                               Value(0)),
         awarded_total=Coalesce(Subquery(funded.annotate(s=Sum("awarded_grant")).values("s")[:1], output_field=money),
