@@ -148,6 +148,7 @@ def pages(world: dict) -> list[tuple[str, str | None, bool]]:
         ("staff: members", "membership:manage_members", [slug], True),
         ("staff: meetings", "governance:manage_meetings", [slug], True),
         ("staff: audit trail", "core:audit_trail", [slug], True),
+        *world.get("extra_pages", []),
     ]
     result = []
     with translation.override("ka"):
@@ -199,6 +200,9 @@ def main() -> int:
 
         t = time.monotonic()
         world = synthetic.build()
+        import strategy_pages
+
+        world["extra_pages"] = strategy_pages.pages(world, strategy_pages.build(world))
         with connection.cursor() as cur:
             cur.execute("VACUUM ANALYZE")  # fresh statistics, as a long-running database would have
         cookie = synthetic.session_cookie_for(world["manager"])
