@@ -7,6 +7,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Capitalises a Latin first letter and leaves Georgian as written (one implementation, in core).
+from sopeli.core.georgian import capfirst as safe_capfirst
 from sopeli.strategy.models import (
     ApplicantType,
     FinancialPlanRow,
@@ -21,12 +23,6 @@ from sopeli.strategy.models import (
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 LANGUAGE_NAMES = {"ka": _("Georgian"), "en": _("English")}
-
-
-def safe_capfirst(text: str) -> str:
-    """Capitalise only a Latin first letter: Georgian has no case (``upper`` gives Mtavruli)."""
-    text = str(text)
-    return text[:1].upper() + text[1:] if text[:1].isascii() else text
 
 
 def label_fields(form: forms.BaseForm, model) -> None:
