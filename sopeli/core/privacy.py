@@ -19,9 +19,9 @@ from typing import Any
 # Model fields of ``membership.Member`` a public page or export may load (``QuerySet.only``).
 PUBLIC_MEMBER_FIELDS: tuple[str, ...] = (
     "id", "lag", "kind", "name", "organisation_type", "sector", "status", "interest_group", "village",
-    "interest_group__id", "interest_group__code", "interest_group__name",
+    "interest_group__id", "interest_group__lag", "interest_group__code", "interest_group__name",
     "interest_group__name_ka", "interest_group__name_en",
-    "village__id", "village__name", "village__name_ka", "village__name_en",
+    "village__id", "village__lag", "village__name", "village__name_ka", "village__name_en",
 )
 
 # Fields that are never public. The privacy test seeds a secret marker into each of them.

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from sopeli.core.models import Lag, Settlement
+from sopeli.core.privacy import PUBLIC_MEMBER_FIELDS
 from sopeli.governance.rules import Voter, body_can_ever_decide, share_within_limit
 from sopeli.membership.models import (
     Body,
@@ -25,15 +26,6 @@ from sopeli.membership.models import (
     MemberStatus,
     Seat,
     Sector,
-)
-
-# The only member fields a public page may load. Phone, ID number, address and e-mail stay out of
-# the query itself, so a template cannot show them by mistake.
-PUBLIC_MEMBER_FIELDS = (
-    "id", "lag", "kind", "name", "organisation_type", "sector", "interest_group", "village",
-    "interest_group__id", "interest_group__lag", "interest_group__code", "interest_group__name",
-    "interest_group__name_ka", "interest_group__name_en",
-    "village__id", "village__lag", "village__name", "village__name_ka", "village__name_en",
 )
 
 
