@@ -26,7 +26,8 @@ endef
 help:
 	@echo "make run       install, migrate, load the Kazbegi demo once, serve at http://127.0.0.1:8000/"
 	@echo "make test      install the test tools and run the whole suite (PYTEST_ARGS='-k x' to narrow)"
-	@echo "make bench     throughput and latency of the main pages on a large synthetic network (PostgreSQL + gunicorn + wrk)"
+	@echo "make bench     throughput and latency of the main pages on a large synthetic network (PostgreSQL + gunicorn + wrk),"
+	@echo "               timings of non-page work, and the 360Giving/IATI exports of 100,000 grants (time, peak memory)"
 	@echo "make concurrency  200 submissions racing a deadline and two managers racing one budget, on PostgreSQL + gunicorn"
 	@echo "make messages  extract the interface text into sopeli/locale (ka, en) and compile it"
 	@echo "make lint      ruff"
@@ -58,8 +59,10 @@ test: $(VENV)/.installed-dev
 	$(compile_messages)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# The pages and work of every area (bench/run.py's suites), then the open-data exports of 100,000 grants.
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/opendata.py
 
 concurrency: $(VENV)/.installed-dev
 	$(BIN)/python bench/concurrency.py

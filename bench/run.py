@@ -4,9 +4,17 @@ Starts a throwaway PostgreSQL (scripts/pg-throwaway.sh), migrates, fills it with
 serves the app with gunicorn (production settings: DEBUG off, collected static files), and drives
 each page with wrk. Prints a table and writes it to bench-results/bench-<UTC timestamp>.md.
 
+Each area of the product adds its data and pages as a *suite*: a module in bench/ named in SUITES
+with ``build(world) -> extra`` (bulk-creates its rows on top of the base network), ``pages(world,
+extra)`` -> [(label, url name or "/raw/path", args, session)] where session is False (anonymous),
+True (the manager) or a User (that user's session), and optionally ``measure(world, extra)`` ->
+[{"label", "seconds", "peak_mb", "note"}] for work that is not a page (ranking, report generation).
+A suite adds what it created to world["counts"] so the report says what was measured.
+
 Environment (defaults in brackets): the sizes in bench/synthetic.py, and
 BENCH_DURATION [10s] · BENCH_WARMUP [2s] · BENCH_CONNECTIONS [8] · BENCH_THREADS [2] ·
-BENCH_WORKERS [2] gunicorn workers · BENCH_KEEP_DB [unset] print the DATABASE_URL and leave it running.
+BENCH_WORKERS [2] gunicorn workers · BENCH_KEEP_DB [unset] print the DATABASE_URL and leave it running ·
+BENCH_SUITES [all of SUITES] comma-separated suites to run (e.g. "grants,api" while working on them).
 Needs wrk (apt-get install wrk) and PostgreSQL 15+ server binaries.
 """
 
@@ -35,6 +43,8 @@ CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "8")
 THREADS = os.environ.get("BENCH_THREADS", "2")
 WORKERS = os.environ.get("BENCH_WORKERS", "2")
 LOAD_BEFORE = 0.0
+# The areas measured on top of the base network, in order; each is a module in bench/ (see above).
+SUITES = ["strategy_pages", "grants_pages", "monitoring_pages", "api_pages"]
 
 
 def log(message: str) -> None:
@@ -131,8 +141,8 @@ def wrk(port: int, path: str, cookie: str | None, duration: str) -> dict:
     return result
 
 
-def pages(world: dict) -> list[tuple[str, str | None, bool]]:
-    """(label, path or None when the URL does not exist yet, needs the staff session)."""
+def pages(world: dict) -> list[tuple[str, str | None, object]]:
+    """(label, path or None when the URL does not exist yet, session: False, True = manager, or a User)."""
     from django.urls import NoReverseMatch, reverse
     from django.utils import translation
 
@@ -152,12 +162,44 @@ def pages(world: dict) -> list[tuple[str, str | None, bool]]:
     ]
     result = []
     with translation.override("ka"):
-        for label, name, args, staff in wanted:
+        for label, name, args, session in wanted:
+            if name.startswith("/"):
+                result.append((label, name, session))
+                continue
             try:
-                result.append((label, reverse(name, args=args), staff))
+                result.append((label, reverse(name, args=args), session))
             except NoReverseMatch:
-                result.append((label, None, staff))
+                result.append((label, None, session))
     return result
+
+
+def selected_suites() -> list:
+    """The suite modules to run (BENCH_SUITES narrows them); a suite not written yet is skipped."""
+    import importlib
+
+    wanted = [s.strip() for s in os.environ.get("BENCH_SUITES", ",".join(SUITES)).split(",") if s.strip()]
+    modules = []
+    for name in wanted:
+        try:
+            modules.append(importlib.import_module(name))
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            log(f"suite {name}: not there yet, skipped")
+    return modules
+
+
+def run_measures(suites: list) -> list[dict]:
+    """Each suite's non-page measurements (its own timing and memory), in order."""
+    rows = []
+    for module, extra, world in suites:
+        if hasattr(module, "measure"):
+            for row in module.measure(world, extra):
+                rows.append(row)
+                log(f"{row['label']}: {row['seconds']:.2f} s" +
+                    (f", peak {row['peak_mb']:.1f} MB" if row.get("peak_mb") is not None else "") +
+                    (f" ({row['note']})" if row.get("note") else ""))
+    return rows
 
 
 def count_queries(path: str, cookie: str | None) -> int | None:
@@ -200,15 +242,34 @@ def main() -> int:
 
         t = time.monotonic()
         world = synthetic.build()
-        import strategy_pages
-
-        world["extra_pages"] = strategy_pages.pages(world, strategy_pages.build(world))
+        suites = []
+        world["extra_pages"] = []
+        for module in selected_suites():
+            ts = time.monotonic()
+            extra = module.build(world)
+            suites.append((module, extra, world))
+            world["extra_pages"] += module.pages(world, extra)
+            log(f"suite {module.__name__} seeded in {time.monotonic() - ts:.1f} s")
         with connection.cursor() as cur:
             cur.execute("VACUUM ANALYZE")  # fresh statistics, as a long-running database would have
         cookie = synthetic.session_cookie_for(world["manager"])
+        cookies: dict = {}
+
+        def session_cookie(session) -> str | None:
+            if session is False or session is None:
+                return None
+            if session is True:
+                return cookie
+            if session.pk not in cookies:
+                cookies[session.pk] = synthetic.session_cookie_for(session)
+            return cookies[session.pk]
+
+        page_list = [(label, path, session_cookie(session)) for label, path, session in pages(world)]
         connection.close()
         seed_seconds = time.monotonic() - t
         log(f"seeded in {seed_seconds:.1f} s: " + ", ".join(f"{v:,} {k}" for k, v in world["counts"].items()))
+        measures = run_measures(suites)
+        connection.close()
 
         port = free_port()
         server_log = Path(static_root) / "gunicorn.log"
@@ -216,12 +277,12 @@ def main() -> int:
         log(f"gunicorn with {WORKERS} workers on port {port}; measuring with wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION}")
 
         rows = []
-        for label, path, staff in pages(world):
+        for label, path, page_cookie in page_list:
             if path is None:
                 rows.append({"label": label, "path": "—", "missing": "no URL yet"})
                 log(f"{label}: missing (no URL)")
                 continue
-            status = get(port, path, cookie if staff else None)
+            status = get(port, path, page_cookie)
             if status != 200:
                 rows.append({"label": label, "path": path, "missing": f"HTTP {status}"})
                 log(f"{label} {path}: missing (HTTP {status})")
@@ -230,14 +291,14 @@ def main() -> int:
                     tail = server_log.read_text(errors="replace").strip().splitlines()[-12:]
                     print("    " + "\n    ".join(tail), flush=True)
                 continue
-            queries = count_queries(path, cookie if staff else None)
-            wrk(port, path, cookie if staff else None, WARMUP)
-            result = wrk(port, path, cookie if staff else None, DURATION)
+            queries = count_queries(path, page_cookie)
+            wrk(port, path, page_cookie, WARMUP)
+            result = wrk(port, path, page_cookie, DURATION)
             rows.append({"label": label, "path": path, "queries": queries, **result})
             log(f"{label} {path}: {result['rps']:.0f} req/s, p50 {result['p50_us'] / 1000:.1f} ms, "
                 f"p95 {result['p95_us'] / 1000:.1f} ms, {queries} queries")
 
-        report = render(rows, world["counts"], seed_seconds, time.monotonic() - started)
+        report = render(rows, measures, world["counts"], seed_seconds, time.monotonic() - started)
         print()
         print(report)
         out_dir = ROOT / "bench-results"
@@ -255,7 +316,7 @@ def main() -> int:
         shutil.rmtree(static_root, ignore_errors=True)
 
 
-def render(rows: list[dict], counts: dict, seed_seconds: float, total_seconds: float) -> str:
+def render(rows: list[dict], measures: list[dict], counts: dict, seed_seconds: float, total_seconds: float) -> str:
     base = next((r["rps"] for r in rows if "rps" in r and r["path"] == "/healthz"), None)
     lines = [
         f"# Sopeli benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
@@ -280,6 +341,11 @@ def render(rows: list[dict], counts: dict, seed_seconds: float, total_seconds: f
             f"| {r['label']} | `{r['path']}` | {r['rps']:,.0f}{flag} | {r['p50_us'] / 1000:.1f} | "
             f"{r['p95_us'] / 1000:.1f} | {r['p99_us'] / 1000:.1f} | {ratio} | {r['queries'] if r['queries'] is not None else '—'} |"
         )
+    if measures:
+        lines += ["", "| work (not a page) | seconds | peak memory MB | note |", "|---|---:|---:|---|"]
+        for m in measures:
+            peak = f"{m['peak_mb']:.1f}" if m.get("peak_mb") is not None else "—"
+            lines.append(f"| {m['label']} | {m['seconds']:.2f} | {peak} | {m.get('note', '')} |")
     lines += ["", "Data: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()) + ".",
               f"Seeding took {seed_seconds:.0f} s; the whole run {total_seconds / 60:.1f} min."]
     return "\n".join(lines)
