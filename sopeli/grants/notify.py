@@ -1,4 +1,4 @@
-"""E-mails of the grants workflow. Called only from ``transaction.on_commit`` in services.
+"""E-mails of the grants workflow. Called from ``transaction.on_commit`` in services (the call announcement queues its own).
 
 Each function takes ids, reloads what it needs and sends one message in the recipient's language
 (the site default when unknown). Sending failures are logged, never raised: the fact is already
@@ -30,9 +30,26 @@ def _send(*, to: str, template: str, context: dict, attachments=()) -> None:
         logger.exception("grants e-mail %s to application recipient failed", template)
 
 
-def call_published(call_id: int) -> None:
-    """HOOK: announce a new call to subscribers. No subscription list exists yet (portal owns feeds)."""
-    logger.info("call %s published; subscriber e-mails are sent by the portal's subscriptions when they exist", call_id)
+def call_published(call, *, base_url: str = "") -> int:
+    """Announce a published call to the LAG's confirmed subscribers (sent after commit, both languages).
+
+    Called inside the publishing transaction: the portal's subscription service queues the
+    messages with ``transaction.on_commit``, so a rolled-back publication announces nothing.
+    """
+    from django.urls import reverse
+
+    from sopeli.portal.services import announce_to_subscribers
+
+    parts = []
+    for lang in ("ka", "en"):
+        with translation.override(lang):
+            title = getattr(call, f"title_{lang}", "") or call.title
+            summary = getattr(call, f"summary_{lang}", "") or ""
+            closes = render_to_string("grants/email/call_published.txt", {"call": call, "title": title, "summary": summary})
+            page = base_url.rstrip("/") + reverse("grants:call", args=[call.lag.slug, call.pk])
+        parts.append(f"{closes.strip()}\n{page}")
+    subject = getattr(call, "title_ka", "") or call.title
+    return announce_to_subscribers(lag=call.lag, subject_ka=subject, text="\n\n—\n\n".join(parts), base_url=base_url)
 
 
 def application_event(application_id: int, event: str, *, with_receipt: bool = False) -> None:

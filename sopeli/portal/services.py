@@ -92,17 +92,25 @@ def news_unpublish(*, actor, news: News) -> News:
 
 
 def _announce_after_commit(news: News, base_url: str) -> None:
+    announce_to_subscribers(
+        lag=news.lag, subject_ka=news.title_ka,
+        text="\n\n".join(filter(None, [news.title_ka, news.body_ka, _link(base_url, "portal:news_detail", news.lag.slug, news.pk),
+                                        "—", news.title_en, news.body_en])),
+        base_url=base_url,
+    )
+
+
+def announce_to_subscribers(*, lag: Lag, subject_ka: str, text: str, base_url: str) -> int:
+    """E-mail ``text`` to the LAG's confirmed subscribers once the transaction commits; returns how many.
+
+    One message per subscriber (each carries its own unsubscribe link and List-Unsubscribe header).
+    Used for news posts and for published calls (grants.notify.call_published).
+    """
     recipients = list(
-        Subscription.objects.filter(lag=news.lag, confirmed_at__isnull=False).values_list("email", "token")
+        Subscription.objects.filter(lag=lag, confirmed_at__isnull=False).values_list("email", "token")
     )
     if not recipients:
-        return
-    lag = news.lag
-    page = _link(base_url, "portal:news_detail", lag.slug, news.pk)
-    text = "\n\n".join(filter(None, [
-        news.title_ka, news.body_ka, page,
-        "—", news.title_en, news.body_en,
-    ]))
+        return 0
     messages = []
     for email, token in recipients:
         stop = _link(base_url, "portal:unsubscribe", lag.slug, token)
@@ -110,11 +118,12 @@ def _announce_after_commit(news: News, base_url: str) -> None:
             footer = _("You receive this because you subscribed to the announcements of %(lag)s. "
                        "To stop: %(link)s") % {"lag": lag.name_ka or lag.name, "link": stop}
         messages.append(EmailMessage(
-            subject=f"{lag.name_ka or lag.name}: {news.title_ka}", body=f"{text}\n\n{footer}\n",
+            subject=f"{lag.name_ka or lag.name}: {subject_ka}", body=f"{text}\n\n{footer}\n",
             from_email=settings.DEFAULT_FROM_EMAIL, to=[email],
             headers={"List-Unsubscribe": f"<{stop}>"},
         ))
     transaction.on_commit(lambda: get_connection().send_messages(messages))
+    return len(messages)
 
 
 @transaction.atomic

@@ -375,16 +375,13 @@ def call_snapshot(call: Call) -> dict[str, Any]:
     }
 
 
-def _announce(call_id: int) -> None:
-    """HOOK: e-mail to the LAG's subscribers when a call is published (no subscriber list exists yet)."""
-    from sopeli.grants import notify
-
-    notify.call_published(call_id)
-
-
 @transaction.atomic
-def call_publish(*, actor: User | None, call: Call, now: datetime | None = None) -> Call:
-    """Validate completeness, freeze every rule into the snapshot, publish and announce."""
+def call_publish(*, actor: User | None, call: Call, now: datetime | None = None, base_url: str = "") -> Call:
+    """Validate completeness, freeze every rule into the snapshot, publish and announce.
+
+    The announcement goes by e-mail to the LAG's confirmed subscribers after commit; ``base_url``
+    (the site's address, from the request) makes its links absolute.
+    """
     call = _locked(call)
     move = workflow.transition(workflow.CALL_TRANSITIONS, call.status, "publish")
     problems = call_problems(call, now=now)
@@ -401,7 +398,9 @@ def call_publish(*, actor: User | None, call: Call, now: datetime | None = None)
         data={"call": call.pk, "code": call.code, "title": call.snapshot["title"],
               "closes_at": call.snapshot["closes_at"], "measures": call.snapshot["measures"]},
     )
-    transaction.on_commit(lambda: _announce(call.pk))
+    from sopeli.grants import notify
+
+    notify.call_published(call, base_url=base_url)
     return call
 
 

@@ -271,6 +271,39 @@ def test_manager_creates_a_call_in_both_languages_and_publishes_it(client, lag, 
     assert call.status == "published" and call.snapshot["questions"][0]["choices"][0]["label_en"] == "Yes"
 
 
+def test_publishing_a_call_announces_it_to_confirmed_subscribers_only(
+        client, lag, persona, mailoutbox, django_capture_on_commit_callbacks):
+    from sopeli.portal.models import Subscription
+
+    Subscription.objects.create(lag=lag, email="farmer@example.ge", token="t-yes", confirmed_at=timezone.now())
+    Subscription.objects.create(lag=lag, email="pending@example.ge", token="t-pending")
+    call = CallFactory(lag=lag)
+    client.force_login(persona("manager"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("manage_publish", lag, call.pk))
+    call.refresh_from_db()
+    assert call.status == "published"
+    assert [m.to for m in mailoutbox] == [["farmer@example.ge"]]
+    mail = mailoutbox[0]
+    assert call.title_ka in mail.subject
+    page = "http://testserver" + reverse("grants:call", args=[lag.slug, call.pk])
+    assert page in mail.body and call.title_en in mail.body and "Tbilisi time" in mail.body
+    assert "t-yes" in mail.extra_headers["List-Unsubscribe"] and "t-yes" in mail.body
+
+
+def test_a_call_that_fails_to_publish_announces_nothing(client, lag, persona, mailoutbox, django_capture_on_commit_callbacks):
+    from sopeli.portal.models import Subscription
+
+    Subscription.objects.create(lag=lag, email="farmer@example.ge", token="t-yes", confirmed_at=timezone.now())
+    call = CallFactory(lag=lag)
+    call.criteria.all().delete()  # incomplete: publishing is refused
+    client.force_login(persona("manager"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("manage_publish", lag, call.pk))
+    call.refresh_from_db()
+    assert call.status == "draft" and mailoutbox == []
+
+
 def test_frozen_call_cannot_be_edited_through_the_pages(client, lag, call, persona):
     client.force_login(persona("manager"))
     assert client.get(url("manage_edit", lag, call.pk))["Location"] == url("manage_amend", lag, call.pk)
