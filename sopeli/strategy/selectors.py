@@ -96,10 +96,9 @@ def indicators_for_monitoring(lag: Lag):
 class InvolvementSummary:
     """How the community was involved, generated from the consultation record.
 
-    HOOK for the consultation app: ``community_involvement(version)`` returns an empty summary
-    until consultation exists; it should fill these counts (ideas, comments, survey responses,
-    village meetings, people, villages, women, men, inputs taken up) for the consultations held
-    on ``version`` (or on the version it amends).
+    Filled by ``community_involvement(version)`` from the consultations held on ``version`` (or on
+    the version it amends): ideas, comments, survey responses, village meetings, people, villages,
+    women, men, inputs taken up.
     """
 
     inputs: int = 0
