@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from sopeli.grants.testing import approved_version
 from sopeli.monitoring.models import ResearchStudy
@@ -19,7 +20,7 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def test_seed_projects_demo(lag, persona):
+def test_seed_projects_demo(lag, persona, client):
     persona("manager")
     version = approved_version(lag)
     for code in ("M1", "M2", "M3", "M4"):
@@ -33,5 +34,13 @@ def test_seed_projects_demo(lag, persona):
     assert Story.objects.filter(lag=lag, is_published=True).count() == 2
     assert ResearchStudy.objects.get(lag=lag).baseline.responses.count() == 30
     assert all(r.balances for r in commitments(lag).rows)
+    # the paper round's public results list the five funded projects with their scores and grants
+    call = Contract.objects.filter(lag=lag).first().application.call
+    page = client.get(reverse("grants:results", args=[lag.slug, call.pk])).content.decode()
+    from sopeli.projects.management.commands.seed_projects_demo import PROJECTS
+
+    assert all(title_ka in page for title_ka, *_rest in PROJECTS)
+    assert "84.50" in page and "Horse tours from Sno" not in page and "ცხენით ტურები სნოდან" in page
+    assert "40,000" in page and "lowered the grant" in page
     call_command("seed_projects_demo")
     assert Contract.objects.filter(lag=lag).count() == 5

@@ -1,10 +1,12 @@
 """Demo projects for the Kazbegi LAG: contracts at every stage, indicator values, a baseline
 household survey and two public stories.
 
-- If Kazbegi already has funded applications (a grants demo ran), they are used. Otherwise a closed
-  call "2016/1" with funded applications is created **directly through the grants models** (status
-  ``funded`` and the grant fixed by the LAG), because the grants demo does not exist yet; only that
-  minimum is created, everything after it goes through ``sopeli.projects.services``.
+- The contracts come from an earlier round, call "2016/1", run on paper before the LAG used Sopeli
+  and entered afterwards from the paper record: its funded applications and published results
+  (scores, ranks, amounts per measure) are written **directly through the grants models**, as a
+  LAG's data migration would. Everything after selection goes through ``sopeli.projects.services``.
+  (The grants demo's own closed call 2026/1 funds three projects, fewer than the five stages shown
+  here, and its contracts are left for a visitor to generate.)
 - Stages: advance paid; interim report approved and paid; S3 finished and settled (verified
   45,000 GEL → entitlement 36,000, final payment 0; jobs 1.5 FTE of 2.0); settled with a recovery
   (verified 42,000 → 2,400 recovered); one draft waiting for the final eligibility check.
@@ -36,6 +38,7 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
        b"\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82")
 
 # title ka, title en, applicant name, village, measure code, total budget, requested, awarded, type
+# (the 2016/1 round's funded projects; their scores from the paper record are in PAPER_SCORES)
 PROJECTS = [
     ("საოჯახო სასტუმრო ჯუთაში", "Family guesthouse in Juta", "მარიამ გუდუშაური", "Juta", "M1", "50000.00", "42000.00", "40000.00", "business"),
     ("ცხენით ტურები სნოდან", "Horse tours from Sno", "დავით სუჯაშვილი", "Sno", "M2", "15000.00", "10500.00", "10500.00", "person"),
@@ -43,6 +46,9 @@ PROJECTS = [
     ("სასტუმრო არშაში", "Guesthouse in Arsha", "სოფო ჭკარეული", "Arsha", "M1", "30000.00", "18000.00", "18000.00", "business"),
     ("სათივე ტექნიკა სიონში", "Hay-making machines in Sioni", "გოჩა მინდიაშვილი", "Sioni", "M4", "20000.00", "12000.00", "12000.00", "person"),
 ]
+PAPER_SCORES = ["84.50", "81.00", "77.50", "72.00", "69.50"]
+AMOUNT_REASON = ("საბჭომ გრანტი 40 000 ლარამდე შეამცირა: აღჭურვილობის ნაწილი არ იყო აუცილებელი. / "
+                 "The board lowered the grant to 40,000 GEL: part of the equipment was not needed.")
 
 
 def _file(name: str) -> SimpleUploadedFile:
@@ -84,6 +90,8 @@ class Command(BaseCommand):
         opens = now - datetime.timedelta(days=420)
         call, _created = Call.objects.get_or_create(lag=lag, code="2016/1", defaults={
             "strategy_version": version, "title_ka": "მცირე გრანტები: პირველი რაუნდი", "title_en": "Small grants: first round",
+            "summary_ka": "წინა რაუნდი, ჩატარებული ქაღალდზე. შედეგები შეტანილია ქაღალდის ჩანაწერიდან.",
+            "summary_en": "The previous round, run on paper. Its results were entered from the paper record.",
             "min_grant": D("2000.00"), "max_grant": D("40000.00"), "opens_at": opens, "closes_at": opens + datetime.timedelta(days=45),
             "status": "results_published", "published_at": opens, "results_published_at": opens + datetime.timedelta(days=90)})
         measures = {m.code: m for m in Measure.objects.filter(version=version)}
@@ -108,7 +116,30 @@ class Command(BaseCommand):
                                           amount=D(total) * 3 / 5, order=0)
                 BudgetLine.objects.create(application=app, description="აღჭურვილობა / Equipment", amount=D(total) * 2 / 5, order=1)
             apps.append(app)
+        self.paper_results(call, apps)
         return apps
+
+    def paper_results(self, call, apps) -> None:
+        """The round's published results per measure (rank, score, amounts), so its results page is complete."""
+        from sopeli.grants.models import Outcome, RankingResult, Selection
+
+        if Selection.objects.filter(call=call).exists():
+            return
+        scored = sorted(zip(apps, PAPER_SCORES, strict=True), key=lambda pair: -D(pair[1]))
+        by_measure: dict = {}
+        for app, score in scored:
+            by_measure.setdefault(app.measure, []).append((app, score))
+        for call_measure, rows in by_measure.items():
+            selection = Selection.objects.create(
+                call=call, call_measure=call_measure, budget=call_measure.budget,
+                rules_used={"source": "paper record"}, total_funded=sum(a.awarded_grant for a, _s in rows),
+                decided_at=call.results_published_at, published_at=call.results_published_at)
+            RankingResult.objects.bulk_create([
+                RankingResult(selection=selection, application=app, rank=rank, score=D(score), outcome=Outcome.FUNDED,
+                              requested=app.requested_grant, proposed_amount=app.requested_grant,
+                              awarded_amount=app.awarded_grant,
+                              amount_reason=AMOUNT_REASON if app.awarded_grant < app.requested_grant else "")
+                for rank, (app, score) in enumerate(rows, start=1)])
 
     # --- contracts at every stage ----------------------------------------------------------------
 
