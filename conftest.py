@@ -26,6 +26,17 @@ def _fast_static(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rolled-back rows reuse their ids on SQLite, so a page
+    cached by one test (the approved strategy's body, keyed by id) must not leak into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 is deliberately slow (about 0.1-1 s a hash): fine for a login, ruinous for hundreds of
     # test users. Same algorithm and "argon2$..." format, tiny cost (sopeli/testing/hashers.py).

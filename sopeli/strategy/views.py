@@ -5,11 +5,13 @@ every change needs ``can_manage``."""
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,6 +29,7 @@ from sopeli.strategy.models import (
     PlannedCall,
     StrategySection,
     SwotItem,
+    VersionStatus,
 )
 
 # --- Public pages ------------------------------------------------------------------------------
@@ -36,6 +39,25 @@ def _can_see_drafts(request, lag) -> bool:
     return can_read_staff_pages(request.user, lag)
 
 
+# An approved (or superseded) version never changes, so its body (table of contents and every
+# section) is rendered once per language and process and kept for a while; drafts and versions in
+# consultation are always rendered afresh. The body also shows the LAG's villages, which staff can
+# edit: the cache expires so that such an edit shows within BODY_CACHE_SECONDS.
+BODY_CACHE_SECONDS = 600
+
+
+def _version_page(request, version, context: dict):
+    if version.status not in (VersionStatus.APPROVED, VersionStatus.SUPERSEDED):
+        return render(request, "strategy/version.html", {**context, **selectors.version_contents(version)})
+    approved = version.approved_at.timestamp() if version.approved_at else 0
+    key = f"strategy-body:{version.pk}:{version.status}:{approved}:{get_language()}"
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string("strategy/_body.html", selectors.version_contents(version), request=request)
+        cache.set(key, body, BODY_CACHE_SECONDS)
+    return render(request, "strategy/version.html", {**context, "version": version, "cached_body": mark_safe(body)})  # noqa: S308 - our own rendered template
+
+
 @with_lag
 def strategy(request, lag):
     version = selectors.current_version(lag)
@@ -43,13 +65,13 @@ def strategy(request, lag):
     if version is None:
         context["versions"] = selectors.versions(lag, include_drafts=_can_see_drafts(request, lag))
         return render(request, "strategy/none.html", context)
-    return render(request, "strategy/version.html", {**context, **selectors.version_contents(version)})
+    return _version_page(request, version, context)
 
 
 @with_lag
 def version(request, lag, number):
     v = selectors.version_for(lag, number, include_drafts=_can_see_drafts(request, lag))
-    return render(request, "strategy/version.html", {"strategy": v.strategy, **selectors.version_contents(v)})
+    return _version_page(request, v, {"strategy": v.strategy})
 
 
 @with_lag

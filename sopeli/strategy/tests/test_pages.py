@@ -4,6 +4,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -269,6 +270,28 @@ def test_strategy_pages_cost_the_same_queries_whatever_the_number_of_rows(client
     login(client, persona, "network_officer")
     for path in ["strategy/", "strategy/versions/", "strategy/versions/1/", "manage/strategy/", "manage/strategy/versions/2/",
                  "strategy/compare/?a=1&b=2"]:
+        cache.clear()  # compare uncached renderings (the approved body is cached once rendered)
         one_row = _queries(client, f"/en/kazbegi/{path}")
+        cache.clear()
         with django_assert_num_queries(one_row):
             assert client.get(f"/en/borjomi/{path}").status_code == 200
+
+
+def test_the_approved_strategy_body_is_rendered_once_and_a_new_approval_shows_at_once(client, lag):
+    v1 = fill_version(services.strategy_create(actor=None, lag=lag, title_ka="ა"), measures=3)
+    services.strategy_version_submit(actor=None, version=v1)
+    services.strategy_version_approve(actor=None, version=v1, agenda_item=make_assembly_item(lag))
+    first = _queries(client, "/en/kazbegi/strategy/")
+    again = _queries(client, "/en/kazbegi/strategy/")
+    assert again < first  # the immutable body came from the cache
+    page = client.get("/en/kazbegi/strategy/").content.decode()
+    assert all(m.title_en in page for m in Measure.objects.filter(version=v1))
+    # an amendment, approved, replaces the cached body at once (its own key); v1's page says it was replaced
+    v2 = services.strategy_version_create_amendment(actor=None, strategy=v1.strategy)
+    Measure.objects.filter(version=v2, code="M1").update(title_en="Renamed measure")
+    services.strategy_version_submit(actor=None, version=v2)
+    services.strategy_version_approve(actor=None, version=v2, agenda_item=make_assembly_item(lag, code="GA-2"))
+    page = client.get("/en/kazbegi/strategy/").content.decode()
+    assert "Renamed measure" in page
+    old = client.get("/en/kazbegi/strategy/versions/1/").content.decode()
+    assert "replaced by a later one" in old and "Renamed measure" not in old
