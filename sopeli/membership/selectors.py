@@ -242,6 +242,11 @@ def body_composition(lag: Lag, body_id: int, *, on: datetime.date | None = None)
                   *[f"member__{f}" for f in PUBLIC_MEMBER_FIELDS])
             .order_by("starts_on", "member__name", "pk")
         )
+    return {"body": body, "on": on, "seats": seats, **_composition(rows, groups, villages)}
+
+
+def _composition(rows, groups: dict, villages: dict) -> dict:
+    """Counts, shares and 49% warnings from grouped rows {sector, interest_group_id, gender, village_id, n}."""
     by_sector, by_group, by_gender, by_village = Counter(), Counter(), Counter(), Counter()
     voters = []
     for row in rows:
@@ -254,9 +259,6 @@ def body_composition(lag: Lag, body_id: int, *, on: datetime.date | None = None)
     total = len(voters)
     group_names = {g.code: g.name for g in groups.values()}
     return {
-        "body": body,
-        "on": on,
-        "seats": seats,
         "total": total,
         "by_sector": _bars(by_sector, dict(Sector.choices), total, limited=lambda k: k == Sector.PUBLIC),
         "by_group": _bars(by_group, group_names, total, limited=lambda k: True),
@@ -264,6 +266,26 @@ def body_composition(lag: Lag, body_id: int, *, on: datetime.date | None = None)
         "by_village": _bars(by_village, villages, total),
         "warnings": _warnings(body_can_ever_decide(voters), group_names),
     }
+
+
+def bodies_composition(lag: Lag, *, on: datetime.date | None = None) -> list[dict]:
+    """Every body of ``lag`` with its composition on the day ``on`` (as ``body_composition``, without
+    the seat list): five queries whatever the number of bodies and members."""
+    on = on or timezone.localdate()
+    bodies = list(Body.objects.filter(lag=lag))
+    shape = ("sector", "interest_group_id", "gender", "village_id")
+    seated: dict[int, list] = {}
+    # One member counts once per body, however many of its seats are current (as seat_holders).
+    for row in (Seat.objects.filter(body__lag=lag, body__all_members_sit=False, member__lag=lag)
+                .filter(current_seat_filter(prefix="", today=on)).filter(member_on_filter(on, prefix="member__"))
+                .order_by().values("body_id", *[f"member__{f}" for f in shape]).annotate(n=Count("member_id", distinct=True))):
+        seated.setdefault(row["body_id"], []).append({f: row[f"member__{f}"] for f in shape} | {"n": row["n"]})
+    # Asked even without an assembly, so the count of queries does not depend on the bodies.
+    assembly = list(Member.objects.filter(lag=lag).filter(member_on_filter(on)).order_by().values(*shape).annotate(n=Count("pk")))
+    groups = {g.pk: g for g in InterestGroup.objects.filter(lag=lag)}
+    villages = {v.pk: v.name for v in Settlement.objects.filter(lag=lag)}
+    return [{"body": b, "on": on, **_composition(assembly if b.all_members_sit else seated.get(b.pk, []), groups, villages)}
+            for b in bodies]
 
 
 def body_for_staff(lag: Lag, body_id: int) -> dict:

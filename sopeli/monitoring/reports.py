@@ -28,30 +28,38 @@ def indicator_table(lag) -> tuple[list[str], list[list]]:
 
 
 def donor_xlsx(lag) -> bytes:
+    """Write-only workbook: rows stream to a temporary file as they are added, so memory stays flat
+    however many rows the sheets hold."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Indicators")[:31]
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
+
+    def styled(ws, row, *, font=None, number_format=None, from_col=1):
+        cells = []
+        for i, value in enumerate(row, start=1):
+            cell = WriteOnlyCell(ws, value=value)
+            if font is not None:
+                cell.font = font
+            if number_format is not None and i >= from_col:
+                cell.number_format = number_format
+            cells.append(cell)
+        return cells
+
+    ws = wb.create_sheet(_("Indicators")[:31])
     header, rows = indicator_table(lag)
     ws.append([lag.name])
     ws.append([_("Generated"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
-    ws.append(header)
-    for cell in ws[3]:
-        cell.font = Font(bold=True)
+    ws.append(styled(ws, header, font=bold))
     for row in rows:
         ws.append(row)
     money = wb.create_sheet(_("Money")[:31])
     header, rows = ledger_table(commitments(lag))
-    money.append(header)
-    for cell in money[1]:
-        cell.font = Font(bold=True)
+    money.append(styled(money, header, font=bold))
     for row in rows:
-        money.append(row)
-    for row in money.iter_rows(min_row=2, min_col=3):
-        for cell in row:
-            cell.number_format = "#,##0.00"
+        money.append(styled(money, row, number_format="#,##0.00", from_col=3))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

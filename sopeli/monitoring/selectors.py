@@ -61,14 +61,15 @@ def _percent(part: Decimal, whole: Decimal) -> int | None:
 # --- project achievements ------------------------------------------------------------------------
 
 
-def current_reports(contract_filter: Q):
-    """The report whose values count for each project, as a queryset (used as a SQL subquery):
-    its approved final report, or else its approved interim report."""
-    from django.db.models import Exists, OuterRef
-
-    final_approved = Report.objects.filter(contract=OuterRef("contract"), kind="final", status=ReportStatus.APPROVED)
-    return (Report.objects.filter(contract_filter, status=ReportStatus.APPROVED)
-            .exclude(Q(kind="interim") & Exists(final_approved)).values("pk"))
+def current_values(lag: Lag | None = None):
+    """Indicator values of the report that counts for each project of ``lag`` (None: the network):
+    its approved final report, or else its approved interim report. The conditions sit on the
+    value's own join to its report (no list of report ids to match), and "has an approved final
+    report" is one set of contracts the database hashes once, not a lookup per value."""
+    where = {} if lag is None else {"contract__lag": lag}
+    with_final = Report.objects.filter(kind="final", status=ReportStatus.APPROVED, **where).values("contract_id")
+    return (IndicatorValue.objects.filter(report__status=ReportStatus.APPROVED, **{f"report__{k}": v for k, v in where.items()})
+            .exclude(report__kind="interim", report__contract__in=with_final).order_by())
 
 
 @dataclass
@@ -90,53 +91,67 @@ class IndicatorProgress:
         return max(0, min(100, self.percent or 0))
 
 
-def _aggregate(rule: str, values: list[tuple]) -> Decimal | None:
-    """values: [(decided_at, value)]."""
-    if not values:
-        return None
-    numbers = [v for _d, v in values]
-    if rule == Aggregation.AVERAGE:
-        return q2(sum(numbers, ZERO) / len(numbers))
-    if rule == Aggregation.MAX:
-        return max(numbers)
-    if rule == Aggregation.LATEST:
-        return max(values, key=lambda t: t[0])[1]
-    return sum(numbers, ZERO)
+def _latest_values(values, codes: list[str]) -> dict:
+    """The most recently approved project value of each indicator code (one query; ties: the last recorded)."""
+    from django.db.models import F, Window
+    from django.db.models.functions import FirstValue
+
+    if not codes:
+        return {}
+    return dict(values.filter(indicator__code__in=codes).annotate(latest=Window(
+        FirstValue("value"), partition_by=[F("indicator__code")], order_by=[F("report__decided_at").desc(), F("pk").desc()]))
+        .values_list("indicator__code", "latest").distinct())
 
 
 def indicator_progress(lag: Lag) -> list[IndicatorProgress]:
-    """Every indicator of the LAG's approved strategy with its roll-up and breakdowns. Five queries."""
+    """Every indicator of the LAG's approved strategy with its roll-up and breakdowns.
+
+    The database adds the values up (one grouped query for totals and breakdowns alike), so the cost
+    does not grow with projects: four queries, five when an indicator takes the latest value."""
+    from django.db.models import Max
+
     indicators = list(indicators_for_monitoring(lag))
     codes = {i.code: i for i in indicators}
-    rows = (IndicatorValue.objects.filter(report__in=current_reports(Q(contract__lag=lag))).order_by()
-            .values_list("indicator__code", "gender", "age_band", "value", "report__decided_at",
-                         "report__contract__settlement_id", "report__contract__sector"))
+    values = current_values(lag)
+    rows = (values.values("indicator__code", "gender", "age_band", "report__contract__settlement_id", "report__contract__sector")
+            .annotate(total=Sum("value"), n=Count("pk"), top=Max("value"))
+            .values_list("indicator__code", "gender", "age_band", "report__contract__settlement_id", "report__contract__sector",
+                         "total", "n", "top"))
     planned = dict(PlannedIndicator.objects.filter(contract__lag=lag).exclude(contract__status=ContractStatus.CANCELLED)
                    .order_by().values("indicator__code").annotate(s=Sum("planned")).values_list("indicator__code", "s"))
     villages = {s.pk: s.name for s in Settlement.objects.filter(lag=lag)}
-    totals: dict[str, list] = defaultdict(list)
+    # Per code: the sum, number and largest of the projects' total rows (no gender, no age band).
+    totals: dict[str, list] = defaultdict(lambda: [ZERO, 0, None])
     breakdown: dict[str, dict[str, dict]] = defaultdict(lambda: {"gender": defaultdict(Decimal), "age": defaultdict(Decimal),
                                                                   "village": defaultdict(Decimal), "sector": defaultdict(Decimal)})
-    for code, gender, age, value, decided, village, sector in rows:
+    for code, gender, age, village, sector, total, n, top in rows:
         if code not in codes:
             continue
         b = breakdown[code]
         if not gender and not age:
-            totals[code].append((decided, value))
-            b["village"][villages.get(village, "—")] += value
-            b["sector"][sector or "—"] += value
+            t = totals[code]
+            t[0] += total
+            t[1] += n
+            t[2] = top if t[2] is None else max(t[2], top)
+            b["village"][villages.get(village, "—")] += total
+            b["sector"][sector or "—"] += total
         elif gender and not age:
-            b["gender"][gender] += value
+            b["gender"][gender] += total
         elif age and not gender:
-            b["age"][age] += value
+            b["age"][age] += total
+    latest = _latest_values(values.filter(gender="", age_band=""),
+                            [i.code for i in indicators if i.aggregation == Aggregation.LATEST and i.code in totals])
     out = []
     from sopeli.membership.models import Sector
 
     gender_labels, age_labels, sector_labels = dict(Gender.choices), dict(AgeBand.choices), dict(Sector.choices)
     for ind in indicators:
-        p = IndicatorProgress(indicator=ind, fte=is_fte(ind), planned=planned.get(ind.code) or ZERO,
-                              projects=len(totals.get(ind.code, [])))
-        agg = _aggregate(ind.aggregation, totals.get(ind.code, []))
+        total, n, top = totals[ind.code] if ind.code in totals else (ZERO, 0, None)
+        p = IndicatorProgress(indicator=ind, fte=is_fte(ind), planned=planned.get(ind.code) or ZERO, projects=n)
+        agg = None
+        if n:
+            agg = {Aggregation.AVERAGE: q2(total / n) if n else None, Aggregation.MAX: top,
+                   Aggregation.LATEST: latest.get(ind.code)}.get(ind.aggregation, total)
         baseline = ind.baseline_value or ZERO
         span = ind.target_value - baseline
         if agg is not None:
@@ -171,15 +186,12 @@ def progress_by_owner(progress: list[IndicatorProgress]) -> dict:
     return {"measures": list(measures.items()), "objectives": list(objectives.items())}
 
 
-def jobs_fte(contract_filter: Q) -> Decimal:
-    """FTE created by projects (current reports' total rows of FTE indicators), summed by the database."""
-    total = ZERO
-    for unit, unit_en, value in (IndicatorValue.objects.filter(report__in=current_reports(contract_filter), gender="", age_band="")
-                                 .order_by().values("indicator__unit_ka", "indicator__unit_en")
-                                 .annotate(s=Sum("value")).values_list("indicator__unit_ka", "indicator__unit_en", "s")):
-        if fte_unit(unit, unit_en):
-            total += value
-    return total
+def fte_by_lag() -> dict[int, Decimal]:
+    """FTE created by each LAG's projects: the current reports' total rows of FTE indicators, summed
+    by the database per LAG (FTE indicators are picked first, by their unit, so the sum groups by an id)."""
+    fte_ids = [pk for pk, unit, unit_en in Indicator.objects.values_list("pk", "unit_ka", "unit_en") if fte_unit(unit, unit_en)]
+    return dict(current_values().filter(indicator__in=fte_ids, gender="", age_band="").values("report__contract__lag_id")
+                .annotate(s=Sum("value")).values_list("report__contract__lag_id", "s"))
 
 
 # --- money over time -----------------------------------------------------------------------------
@@ -270,18 +282,21 @@ def call_funnels(lag: Lag) -> list[dict]:
 
 
 def grants_to_members(lag: Lag) -> list[dict]:
-    """Contracts whose grantee is a LAG member (same user account, or the same name as a member). Two queries."""
+    """Contracts whose grantee is a LAG member (same user account, or the same name as a member). Two
+    queries. Names are compared in Python (strip and casefold, alike on every database) over plain
+    rows, and a Contract is made only for the few found."""
     from sopeli.membership.models import Member
 
     members = list(Member.objects.filter(lag=lag).values_list("user_id", "name"))
     by_user = {u for u, _n in members if u}
     by_name = {n.strip().casefold() for _u, n in members if n}
+    fields = ("pk", "number", "title", "grantee_name", "grantee_id", "grant", "status")
     out = []
-    for c in Contract.objects.filter(lag=lag).exclude(status=ContractStatus.CANCELLED).order_by("number").only(
-            "pk", "number", "title", "grantee_name", "grantee_id", "grant", "status"):
-        reason = "account" if c.grantee_id in by_user else ("name" if c.grantee_name.strip().casefold() in by_name else None)
+    for row in Contract.objects.filter(lag=lag).exclude(status=ContractStatus.CANCELLED).order_by("number").values_list(*fields):
+        c = dict(zip(fields, row, strict=True))
+        reason = "account" if c["grantee_id"] in by_user else ("name" if c["grantee_name"].strip().casefold() in by_name else None)
         if reason:
-            out.append({"contract": c, "reason": reason})
+            out.append({"contract": Contract(lag=lag, **c), "reason": reason})
     return out
 
 
@@ -317,10 +332,10 @@ def durations(lag: Lag) -> dict:
 
 
 def bodies_balance(lag: Lag) -> list[dict]:
-    """Each body's composition by sector and gender today (membership's own counting)."""
-    from sopeli.membership.selectors import bodies_with_seat_counts, body_composition
+    """Each body's composition by sector and gender today (membership's own counting, all bodies at once)."""
+    from sopeli.membership.selectors import bodies_composition
 
-    return [body_composition(lag, b.pk) for b in bodies_with_seat_counts(lag)]
+    return bodies_composition(lag)
 
 
 # --- participation -------------------------------------------------------------------------------
@@ -364,19 +379,13 @@ def network_dashboard() -> dict:
         paid=Sum("paid_total"), recovered=Sum("recovered_total"))}
     allocated = dict(CallMeasure.objects.exclude(call__status="draft").order_by().values("call__lag")
                      .annotate(s=Sum("budget")).values_list("call__lag", "s"))
-    fte = defaultdict(Decimal)
-    for lag_id, unit, unit_en, value in (IndicatorValue.objects.filter(report__in=current_reports(Q()), gender="", age_band="")
-                                         .order_by().values("report__contract__lag_id", "indicator__unit_ka", "indicator__unit_en")
-                                         .annotate(s=Sum("value"))
-                                         .values_list("report__contract__lag_id", "indicator__unit_ka", "indicator__unit_en", "s")):
-        if fte_unit(unit, unit_en):
-            fte[lag_id] += value
+    fte = fte_by_lag()
     rows = []
     total = {"allocated": ZERO, "grant": ZERO, "paid": ZERO, "contracts": 0, "jobs": ZERO}
     for lag in lags:
         m = money.get(lag.pk, {})
         row = {"lag": lag, "allocated": allocated.get(lag.pk) or ZERO, "contracts": m.get("contracts", 0),
-               "grant": m.get("grant") or ZERO, "paid": (m.get("paid") or ZERO) - (m.get("recovered") or ZERO), "jobs": fte[lag.pk]}
+               "grant": m.get("grant") or ZERO, "paid": (m.get("paid") or ZERO) - (m.get("recovered") or ZERO), "jobs": fte.get(lag.pk) or ZERO}
         rows.append(row)
         for k in total:
             total[k] += row[k]

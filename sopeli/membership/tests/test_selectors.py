@@ -106,3 +106,23 @@ def test_manager_list_puts_applications_first(lag, make_member):
     assert [m.name for m in selectors.manager_members(lag)] == ["Zurab", "Aaron"]
     assert [m.name for m in selectors.manager_members(lag, q="aar")] == ["Aaron"]
     assert [m.name for m in selectors.manager_members(lag, status="applied")] == ["Zurab"]
+
+
+def test_bodies_composition_matches_each_body_in_fixed_queries(lag, board, assembly, make_member, groups, today,
+                                                               django_assert_num_queries):
+    s1_board(board, make_member, groups, today, public=6)
+    gone = make_member(name="Gone", sector="public")
+    Seat.objects.create(body=board, member=gone, starts_on=today - 30 * DAY, ends_on=today - DAY)
+    twice = make_member(name="Twice", sector="civil")  # two current seats on one board: one seat holder
+    Seat.objects.create(body=board, member=twice, starts_on=today - 30 * DAY)
+    Seat.objects.create(body=board, member=twice, starts_on=today - 5 * DAY)
+    with django_assert_num_queries(5):
+        batched = selectors.bodies_composition(lag)
+    one_by_one = {pk: selectors.body_composition(lag, pk) for pk in (board.pk, assembly.pk)}
+    assert [d["body"].pk for d in batched] == [b.pk for b in selectors.bodies_with_seat_counts(lag)]
+    for d in batched:
+        expected = one_by_one[d["body"].pk]
+        for key in ("total", "by_sector", "by_group", "by_gender", "by_village", "warnings"):
+            assert d[key] == expected[key], key
+    assert next(d for d in batched if d["body"].pk == board.pk)["total"] == 12
+    assert next(d for d in batched if d["body"].pk == assembly.pk)["total"] == 13
