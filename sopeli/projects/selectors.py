@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Prefetch, Q, Sum, Value
+from django.db.models import Count, DecimalField, Exists, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from sopeli.core.models import Lag
@@ -49,18 +49,28 @@ def _sum(expr: str, **filter_kwargs):
 # --- staff lists ---------------------------------------------------------------------------------
 
 
+def _count_of(model, **filters):
+    """How many ``model`` rows of the contract match, as a subquery (joining claims and reports both
+    would multiply the rows of each contract)."""
+    rows = model.objects.filter(contract=OuterRef("pk"), **filters).order_by().values("contract").annotate(n=Count("pk"))
+    return Coalesce(Subquery(rows.values("n")), Value(0))
+
+
 def staff_contracts(lag: Lag, *, status: str = ""):
+    """The LAG's contracts with what waits for the staff; paginate the result."""
     qs = (Contract.objects.filter(lag=lag).select_related("call", "call_measure__measure", "settlement")
-          .annotate(open_claims=Count("claims", filter=Q(claims__status=ClaimStatus.SUBMITTED), distinct=True),
-                    reports_to_review=Count("reports", filter=Q(reports__status=ReportStatus.SUBMITTED), distinct=True))
-          .order_by("call__code", "number"))
+          .annotate(open_claims=_count_of(Claim, status=ClaimStatus.SUBMITTED),
+                    reports_to_review=_count_of(Report, status=ReportStatus.SUBMITTED))
+          .order_by("call__code", "number", "pk"))
     if status in ContractStatus.values:
         qs = qs.filter(status=status)
     return qs
 
 
 def funded_without_contract(lag: Lag):
-    return (Application.objects.filter(lag=lag, status=ApplicationStatus.FUNDED, contract__isnull=True)
+    # NOT EXISTS (an anti-join on the contract's unique application) rather than a join of every contract.
+    return (Application.objects.filter(lag=lag, status=ApplicationStatus.FUNDED)
+            .exclude(Exists(Contract.objects.filter(application=OuterRef("pk"))))
             .select_related("call", "measure__measure", "settlement").order_by("call__code", "number"))
 
 
@@ -239,12 +249,13 @@ def ledger_table(ledger: Ledger) -> tuple[list[str], list[list]]:
 
 
 def public_projects(lag: Lag):
-    """Funded projects under a signed contract, with what was paid (public: the grantee's name as on the results)."""
+    """Funded projects under a signed contract, with what was paid (public: the grantee's name as on the
+    results); paginate the result."""
     return (Contract.objects.filter(lag=lag, status__in=RUNNING).select_related("settlement", "call", "call_measure__measure")
             .only("pk", "number", "title", "grantee_name", "grant", "paid_total", "recovered_total", "status", "settlement__name",
                   "settlement__name_ka", "settlement__name_en", "call__code", "call_measure__measure__code",
                   "call_measure__measure__title", "call_measure__measure__title_ka", "call_measure__measure__title_en", "lag_id")
-            .order_by("call__code", "number"))
+            .order_by("call__code", "number", "pk"))
 
 
 def public_stories(lag: Lag):

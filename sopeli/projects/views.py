@@ -9,6 +9,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -34,6 +35,14 @@ from sopeli.projects.pdf import contract_pdf
 
 READ = permissions.can_read_projects
 WRITE = permissions.can_manage_projects
+PAGE_SIZE = 50
+
+
+def _page(request, rows):
+    """One page of ``rows`` and the other query parameters, for core/_pagination.html."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")), query.urlencode()
 
 
 def _errors(request, exc: ValidationError) -> None:
@@ -57,8 +66,9 @@ def _post_only_managers(request, lag):
 @require(READ)
 def manage_list(request, lag):
     status = request.GET.get("status", "")
+    page, query = _page(request, selectors.staff_contracts(lag, status=status))
     return render(request, "projects/manage_list.html", {
-        "lag": lag, "contracts": list(selectors.staff_contracts(lag, status=status)),
+        "lag": lag, "contracts": page.object_list, "page": page, "query": query,
         "waiting": list(selectors.funded_without_contract(lag)), "status": status,
         "statuses": selectors.ContractStatus.choices, "can_write": WRITE(request.user, lag),
         "generate_form": forms.GenerateForm(),
@@ -499,8 +509,9 @@ def my_report(request, lag, pk, report_id):
 
 @with_lag
 def public_list(request, lag):
+    page, query = _page(request, selectors.public_projects(lag))
     return render(request, "projects/public_list.html", {
-        "lag": lag, "projects": list(selectors.public_projects(lag)), "stories": list(selectors.public_stories(lag))})
+        "lag": lag, "projects": page.object_list, "page": page, "query": query, "stories": list(selectors.public_stories(lag))})
 
 
 @with_lag

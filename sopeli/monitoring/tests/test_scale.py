@@ -40,6 +40,15 @@ def test_synthetic_projects_add_up(lag):
     assert network["total"]["contracts"] == 17 and network["total"]["grant"] == D("680000.00")
 
 
+def test_durations_of_the_synthetic_projects(lag):
+    synthetic.build({lag: 12}, grantee=UserFactory())
+    d = selectors.durations(lag)
+    # 18 applications in two calls, each decided 60 days and 0 to 8 hours after it was submitted.
+    assert d["to_decision"] == {"count": 18, "median": 60.2, "mean": 60.2, "max": 60.3}
+    # Nine claims paid 12 days later; the one claim still to verify has no payment after it and does not count.
+    assert d["claim_to_payment"] == {"count": 9, "median": 12.0, "mean": 12.0, "max": 12.0}
+
+
 def count_queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
@@ -81,3 +90,23 @@ def test_query_counts_do_not_grow_with_projects(client, persona, lag, who):
     assert large == small
     body = client.get(staff_lists(lag.slug)[0]).content.decode()
     assert "General assembly" in body and "1 grant went to a LAG member." in body
+
+
+def test_project_lists_come_in_pages_that_keep_the_filter(client, persona, lag):
+    from sopeli.projects.models import Contract
+
+    synthetic.build({lag: 80}, grantee=UserFactory())  # 60 signed, 20 settled
+    client.force_login(persona("manager"))
+    manage, public = staff_lists(lag.slug)[2:]
+    signed = [c.number for c in Contract.objects.filter(lag=lag, status="signed").order_by("call__code", "number")]
+    first = client.get(manage, {"status": "signed"}).content.decode()
+    assert all(n in first for n in signed[:50]) and not any(n in first for n in signed[50:])
+    assert "Page 1 of 2" in first and "?status=signed&amp;page=2" in first
+    second = client.get(manage, {"status": "signed", "page": 2}).content.decode()
+    assert all(n in second for n in signed[50:]) and "Page 2 of 2" in second
+    settled = client.get(manage, {"status": "settled"}).content.decode()
+    assert "Page 1 of" not in settled and settled.count("/manage/projects/") > 20
+    assert client.get(manage, {"page": "nonsense"}).status_code == 200
+    client.logout()
+    page = client.get(public, {"page": 2}).content.decode()
+    assert "Page 2 of 2" in page
