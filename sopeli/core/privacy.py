@@ -125,3 +125,58 @@ def public_grant_recipient(*, applicant_type: str, applicant_name: str) -> dict[
     if individual and not publish_individual_names():
         name = INDIVIDUAL_RECIPIENT_GENERIC_NAME
     return {"individual": individual, "name": name or INDIVIDUAL_RECIPIENT_GENERIC_NAME}
+
+
+# --- applications, results, projects and payments in the open-data API ---------------------------
+# What the public may know of an application, and from when (the API, feeds and pages agree):
+# - once the call's list of received applications is published: its reference, title, stage, measure,
+#   applicant *type*, the project's village and the amount requested (never who applied);
+# - once the call's results are published: for funded applications also the recipient (through
+#   ``public_grant_recipient``), the score, rank and the grant fixed; for the reserve list rank, score
+#   and amount; the rest only as counts;
+# - for funded projects, the contract's status, dates and the payments' dates and amounts.
+# Never: the applicant's account, ID number, phone, address, e-mail, the form's answers, partners,
+# budget lines, the aid check's workings, a withdrawal reason, an eligibility reason, evaluators'
+# comments and justifications (submitted or not), contract texts and notes, bank references.
+PRIVATE_APPLICATION_FIELDS: tuple[str, ...] = (
+    "applicant", "partners", "aid_check", "withdrawal_reason", "assisted_by", "step",
+)
+PRIVATE_PAYMENT_FIELDS: tuple[str, ...] = ("reference", "recorded_by")
+
+# Columns of ``grants.Application`` a public list loads (``QuerySet.only``) for the received list.
+PUBLIC_RECEIVED_APPLICATION_FIELDS: tuple[str, ...] = (
+    "id", "lag", "call", "measure", "number", "title", "stage", "applicant_type", "settlement",
+    "requested_grant", "call__id", "call__code", "lag__id", "lag__slug",
+    "measure__id", "measure__measure__id", "measure__measure__code",
+    "settlement__id", "settlement__name", "settlement__name_ka", "settlement__name_en",
+)
+
+
+def public_village(settlement) -> dict[str, Any] | None:
+    return {"id": settlement.pk, "name": settlement.name} if settlement is not None else None
+
+
+def public_received_application(app) -> dict[str, Any]:
+    """An application on a published received list: no name, no contact, no status (needs the
+    joins of ``PUBLIC_RECEIVED_APPLICATION_FIELDS``)."""
+    return {
+        "id": app.pk,
+        "reference": f"{app.call.code}-{app.number:03d}",
+        "number": app.number,
+        "title": app.title,
+        "stage": app.stage,
+        "applicant_type": app.applicant_type,
+        "measure": app.measure.measure.code,
+        "village": public_village(app.settlement),
+        "requested_grant": app.requested_grant,
+    }
+
+
+def public_payment(payment) -> dict[str, Any]:
+    """A payment on a public project: when, how much, which tranche; never the bank reference."""
+    return {
+        "id": payment.pk,
+        "paid_on": payment.paid_on,
+        "amount": payment.amount,
+        "tranche": payment.tranche.number if payment.tranche_id else None,
+    }

@@ -91,15 +91,16 @@ class IndicatorProgress:
 
 
 def _latest_values(values, codes: list[str]) -> dict:
-    """The most recently approved project value of each indicator code (one query; ties: the last recorded)."""
+    """The most recently approved project value of each (LAG, indicator code) (one query; ties: the last recorded)."""
     from django.db.models import F, Window
     from django.db.models.functions import FirstValue
 
     if not codes:
         return {}
-    return dict(values.filter(indicator__code__in=codes).annotate(latest=Window(
-        FirstValue("value"), partition_by=[F("indicator__code")], order_by=[F("report__decided_at").desc(), F("pk").desc()]))
-        .values_list("indicator__code", "latest").distinct())
+    partition = [F("report__contract__lag_id"), F("indicator__code")]
+    return {(lag_id, code): latest for lag_id, code, latest in values.filter(indicator__code__in=codes).annotate(latest=Window(
+        FirstValue("value"), partition_by=partition, order_by=[F("report__decided_at").desc(), F("pk").desc()]))
+        .values_list("report__contract__lag_id", "indicator__code", "latest").distinct()}
 
 
 def indicator_progress(lag: Lag) -> list[IndicatorProgress]:
@@ -107,28 +108,43 @@ def indicator_progress(lag: Lag) -> list[IndicatorProgress]:
 
     The database adds the values up (one grouped query for totals and breakdowns alike), so the cost
     does not grow with projects: four queries, five when an indicator takes the latest value."""
+    return indicators_rollup(list(indicators_for_monitoring(lag)), lag=lag)
+
+
+def indicators_rollup(indicators: list[Indicator], *, lag: Lag | None = None) -> list[IndicatorProgress]:
+    """The roll-up of ``indicators``, each from its own LAG's projects: one LAG's (``lag``), or a page of
+    indicators of several LAGs (the open-data API). The same queries whatever the number of LAGs."""
     from django.db.models import Max
 
-    indicators = list(indicators_for_monitoring(lag))
-    codes = {i.code: i for i in indicators}
+    if not indicators:
+        return []
+    lag_ids = sorted({i.version.lag_id for i in indicators})
+    keys = {(i.version.lag_id, i.code) for i in indicators}
     values = current_values(lag)
-    rows = (values.values("indicator__code", "gender", "age_band", "report__contract__settlement_id", "report__contract__sector")
+    if lag is None:
+        values = values.filter(report__contract__lag_id__in=lag_ids)
+    rows = (values.filter(indicator__code__in={code for _lag, code in keys})
+            .values("report__contract__lag_id", "indicator__code", "gender", "age_band", "report__contract__settlement_id",
+                    "report__contract__sector")
             .annotate(total=Sum("value"), n=Count("pk"), top=Max("value"))
-            .values_list("indicator__code", "gender", "age_band", "report__contract__settlement_id", "report__contract__sector",
-                         "total", "n", "top"))
-    planned = dict(PlannedIndicator.objects.filter(contract__lag=lag).exclude(contract__status=ContractStatus.CANCELLED)
-                   .order_by().values("indicator__code").annotate(s=Sum("planned")).values_list("indicator__code", "s"))
-    villages = {s.pk: s.name for s in Settlement.objects.filter(lag=lag)}
-    # Per code: the sum, number and largest of the projects' total rows (no gender, no age band).
-    totals: dict[str, list] = defaultdict(lambda: [ZERO, 0, None])
-    breakdown: dict[str, dict[str, dict]] = defaultdict(lambda: {"gender": defaultdict(Decimal), "age": defaultdict(Decimal),
-                                                                  "village": defaultdict(Decimal), "sector": defaultdict(Decimal)})
-    for code, gender, age, village, sector, total, n, top in rows:
-        if code not in codes:
+            .values_list("report__contract__lag_id", "indicator__code", "gender", "age_band",
+                         "report__contract__settlement_id", "report__contract__sector", "total", "n", "top"))
+    planned = {(lag_id, code): total for lag_id, code, total in
+               PlannedIndicator.objects.filter(contract__lag_id__in=lag_ids).exclude(contract__status=ContractStatus.CANCELLED)
+               .order_by().values("contract__lag_id", "indicator__code").annotate(s=Sum("planned"))
+               .values_list("contract__lag_id", "indicator__code", "s")}
+    villages = {s.pk: s.name for s in Settlement.objects.filter(lag_id__in=lag_ids)}
+    # Per (LAG, code): the sum, number and largest of the projects' total rows (no gender, no age band).
+    totals: dict[tuple, list] = defaultdict(lambda: [ZERO, 0, None])
+    breakdown: dict[tuple, dict[str, dict]] = defaultdict(lambda: {"gender": defaultdict(Decimal), "age": defaultdict(Decimal),
+                                                                    "village": defaultdict(Decimal), "sector": defaultdict(Decimal)})
+    for lag_id, code, gender, age, village, sector, total, n, top in rows:
+        key = (lag_id, code)
+        if key not in keys:
             continue
-        b = breakdown[code]
+        b = breakdown[key]
         if not gender and not age:
-            t = totals[code]
+            t = totals[key]
             t[0] += total
             t[1] += n
             t[2] = top if t[2] is None else max(t[2], top)
@@ -139,18 +155,20 @@ def indicator_progress(lag: Lag) -> list[IndicatorProgress]:
         elif age and not gender:
             b["age"][age] += total
     latest = _latest_values(values.filter(gender="", age_band=""),
-                            [i.code for i in indicators if i.aggregation == Aggregation.LATEST and i.code in totals])
+                            [i.code for i in indicators if i.aggregation == Aggregation.LATEST
+                             and (i.version.lag_id, i.code) in totals])
     out = []
     from sopeli.membership.models import Sector
 
     gender_labels, age_labels, sector_labels = dict(Gender.choices), dict(AgeBand.choices), dict(Sector.choices)
     for ind in indicators:
-        total, n, top = totals[ind.code] if ind.code in totals else (ZERO, 0, None)
-        p = IndicatorProgress(indicator=ind, fte=is_fte(ind), planned=planned.get(ind.code) or ZERO, projects=n)
+        key = (ind.version.lag_id, ind.code)
+        total, n, top = totals[key] if key in totals else (ZERO, 0, None)
+        p = IndicatorProgress(indicator=ind, fte=is_fte(ind), planned=planned.get(key) or ZERO, projects=n)
         agg = None
         if n:
             agg = {Aggregation.AVERAGE: q2(total / n) if n else None, Aggregation.MAX: top,
-                   Aggregation.LATEST: latest.get(ind.code)}.get(ind.aggregation, total)
+                   Aggregation.LATEST: latest.get(key)}.get(ind.aggregation, total)
         baseline = ind.baseline_value or ZERO
         span = ind.target_value - baseline
         if agg is not None:
@@ -163,7 +181,7 @@ def indicator_progress(lag: Lag) -> list[IndicatorProgress]:
         else:
             p.value = baseline if ind.baseline_value is not None else None
             p.percent = 0 if span else None
-        b = breakdown.get(ind.code)
+        b = breakdown.get(key)
         if b:
             p.by_gender = {str(gender_labels.get(k, k)): v for k, v in b["gender"].items()}
             p.by_age = {str(age_labels.get(k, k)): v for k, v in b["age"].items()}

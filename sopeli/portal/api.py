@@ -11,6 +11,7 @@ Version 1 is stable: fields may be added, never renamed or removed; a breaking c
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -21,7 +22,15 @@ from ninja.renderers import JSONRenderer
 from pydantic import Field
 
 from sopeli.core.models import Lag
-from sopeli.core.privacy import public_decision, public_member, public_member_ref
+from sopeli.core.privacy import (
+    public_decision,
+    public_grant_recipient,
+    public_member,
+    public_member_ref,
+    public_payment,
+    public_received_application,
+    public_village,
+)
 from sopeli.governance.models import AgendaItem, Meeting
 from sopeli.membership.models import Body
 from sopeli.portal import selectors
@@ -30,7 +39,7 @@ MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
 MAX_ID = 2**31 - 1
 SLUG = r"^[-a-zA-Z0-9_]{1,40}$"
-
+CODE = r"^[-a-zA-Z0-9_.]{1,20}$"  # a strategy measure's code, stable across versions: M1, P-M1, R1.1
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -46,7 +55,12 @@ api = NinjaAPI(
     description=(
         "Public data of LEADER Local Action Groups run with Sopeli: LAGs and their villages, members "
         "(public fields only), bodies and their current seat holders, meetings, and decisions with their "
-        "tally, each member's vote in roll calls, recusals with reasons and the checks of the 49% rule. "
+        "tally, each member's vote in roll calls, recusals with reasons and the checks of the 49% rule; "
+        "calls for projects with their measures, budgets, limits, dates, criteria and amendments; the "
+        "applications received (once the call's list is published: no names); the results (once "
+        "published: funded and reserve projects in rank order with their scores, counts of the rest); "
+        "funded projects with their contracts; payments; and the strategy's indicators with their "
+        "targets and the totals the projects reported. Amounts are decimal strings in the LAG's currency. "
         "Read-only; lists are paginated with limit (at most 200) and offset."
     ),
     urls_namespace="api-v1",
@@ -357,3 +371,516 @@ def get_decision(request: HttpRequest, decision_id: int = Path(..., ge=1, le=MAX
     if item is None:
         raise HttpError(404, f"No public decision with the id {decision_id}.")
     return decision_out(item)
+
+
+# --- calls, received applications, results, projects, payments, indicators ----------------------
+# What each may show, and from when, is core.privacy's (see "applications, results, projects and
+# payments in the open-data API" there); the reads are the public pages' selectors.
+Money = Decimal
+MeasureCode = Query(None, pattern=CODE, description="Only this strategy measure (its code, e.g. M1).")
+Village = Query(None, ge=1, le=MAX_ID, description="Only this village (its id, see /lags).")
+
+
+class MeasureRef(Schema):
+    code: str
+    title_ka: str
+    title_en: str
+
+
+class CallMeasureOut(MeasureRef):
+    budget: Money
+
+
+class AidRateOut(Schema):
+    applicant_type: str
+    max_rate: Money = Field(description="Maximum aid rate, percent of the project's total budget.")
+
+
+class CriterionOut(Schema):
+    code: str
+    kind: Literal["pass_fail", "scored"]
+    title_ka: str
+    title_en: str
+    guidance_ka: str
+    guidance_en: str
+    max_points: Money | None
+    weight: Money
+    min_points: Money | None
+
+
+class AmendmentOut(Schema):
+    number: int
+    reason_ka: str
+    reason_en: str
+    made_at: dt.datetime
+    changes: list[dict[str, Any]] = Field(description='[{"field", "label", "before", "after"}]')
+
+
+class CallOut(Schema):
+    id: int
+    lag: str
+    code: str
+    title_ka: str
+    title_en: str
+    summary_ka: str
+    summary_en: str
+    who_can_apply_ka: str
+    who_can_apply_en: str
+    status: Literal["published", "closed", "evaluated", "results_published"]
+    published_at: dt.datetime
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    has_idea_stage: bool
+    ideas_close_at: dt.datetime | None
+    min_grant: Money
+    max_grant: Money
+    total_budget: Money
+    min_duration_months: int | None
+    max_duration_months: int | None
+    measures: list[CallMeasureOut]
+    aid_rates: list[AidRateOut] = Field(description="An applicant type may apply if and only if it has a rate.")
+    eligible_villages: list[int] = Field(description="Ids of the villages where projects may be; empty: the whole territory.")
+    criteria: list[CriterionOut]
+    min_total: Money = Field(description="The minimum total score to be funded.")
+    evaluators_per_application: int
+    aggregation: str
+    budget_variant: str
+    received_list_published_at: dt.datetime | None
+    results_published_at: dt.datetime | None
+    amendments: list[AmendmentOut]
+
+
+class RecipientOut(Schema):
+    individual: bool
+    name: str
+
+
+class ReceivedOut(Schema):
+    id: int
+    lag: str
+    call: int
+    reference: str
+    number: int
+    title: str
+    stage: str
+    applicant_type: str
+    measure: str
+    village: Ref | None
+    requested_grant: Money
+
+
+class FundedOut(Schema):
+    rank: int | None
+    application: int
+    reference: str
+    title: str
+    recipient: RecipientOut
+    village: Ref | None
+    score: Money | None
+    requested: Money
+    awarded: Money | None
+    partial: bool
+    amount_reason: str
+
+
+class ReserveOut(Schema):
+    position: int | None
+    rank: int | None
+    application: int
+    reference: str
+    title: str
+    village: Ref | None
+    score: Money | None
+    requested: Money
+
+
+class MeasureResultsOut(Schema):
+    measure: MeasureRef
+    budget: Money
+    total_funded: Money
+    reserve_valid_until: dt.datetime | None
+    funded: list[FundedOut] = Field(description="In rank order.")
+    reserve: list[ReserveOut] = Field(description="In the order reserve projects are funded when money frees up.")
+    rejected: int = Field(description="How many did not reach the minimum score.")
+    ineligible: int
+    withdrawn: int
+
+
+class AppealOut(Schema):
+    reference: str
+    status: str
+    original_outcome: str
+    original_score: Money | None
+    new_outcome: str
+    new_score: Money | None
+
+
+class ResultsOut(Schema):
+    call: int
+    lag: str
+    code: str
+    title_ka: str
+    title_en: str
+    results_published_at: dt.datetime
+    measures: list[MeasureResultsOut]
+    appeals: list[AppealOut] = Field(description="Decided appeals; the original decision stays beside the new one.")
+
+
+class ProjectOut(Schema):
+    id: int
+    lag: str
+    call: int
+    reference: str
+    title: str
+    recipient: RecipientOut
+    village: Ref | None
+    measure: MeasureRef
+    awarded: Money
+    decided_at: dt.datetime | None
+    contract_status: Literal["draft", "checked", "signed", "settled"] | None = Field(
+        description="None: selected, the contract is being prepared.")
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    paid: Money | None = Field(description="Paid minus recovered, once there is a contract.")
+
+
+class PaymentOut(Schema):
+    id: int
+    lag: str
+    project: int = Field(description="The project's id (see /projects).")
+    call: int
+    paid_on: dt.date
+    amount: Money
+    tranche: int | None
+
+
+class IndicatorOut(Schema):
+    id: int
+    lag: str
+    code: str
+    kind: Literal["result", "output"]
+    name_ka: str
+    name_en: str
+    unit_ka: str
+    unit_en: str
+    measure: str | None = Field(description="The measure's code (output indicators).")
+    objective: str | None = Field(description="The objective's code (result indicators).")
+    aggregation: str
+    full_time_equivalents: bool
+    baseline_value: Money | None
+    baseline_date: dt.date | None
+    target_value: Money
+    target_date: dt.date | None
+    value: Money | None = Field(description="The current value: the baseline plus what projects reported (approved reports).")
+    contribution: Money
+    percent: int | None = Field(description="Progress to the target, whole percent.")
+    projects: int = Field(description="Projects with an approved report on it.")
+    planned: Money = Field(description="What the projects' contracts promised.")
+
+
+CallPage, ReceivedPage, ResultsPage, ProjectPage, PaymentPage, IndicatorPage = (
+    page_of(s) for s in (CallOut, ReceivedOut, ResultsOut, ProjectOut, PaymentOut, IndicatorOut)
+)
+
+
+class SmallPaging(Paging):
+    """Results carry every funded and reserve project of a call: fewer calls a page."""
+
+    limit: int = Field(10, ge=1, le=50)
+
+
+def _measure_ref(measure) -> dict:
+    return {"code": measure.code, "title_ka": measure.title_ka or "", "title_en": measure.title_en or ""}
+
+
+def _call_out(call) -> dict:
+    measures = list(call.call_measures.all())
+    return {
+        "id": call.pk, "lag": call.lag.slug, "code": call.code, "title_ka": call.title_ka or "",
+        "title_en": call.title_en or "", "summary_ka": call.summary_ka or "", "summary_en": call.summary_en or "",
+        "who_can_apply_ka": call.who_can_apply_ka or "", "who_can_apply_en": call.who_can_apply_en or "",
+        "status": call.status, "published_at": call.published_at, "opens_at": call.opens_at, "closes_at": call.closes_at,
+        "has_idea_stage": call.has_idea_stage, "ideas_close_at": call.ideas_close_at,
+        "min_grant": call.min_grant, "max_grant": call.max_grant,
+        "total_budget": sum((m.budget for m in measures), Decimal("0.00")),
+        "min_duration_months": call.min_duration_months, "max_duration_months": call.max_duration_months,
+        "measures": [{**_measure_ref(m.measure), "budget": m.budget} for m in measures],
+        "aid_rates": [{"applicant_type": r.applicant_type, "max_rate": r.max_rate} for r in call.aid_rates.all()],
+        "eligible_villages": [s.pk for s in call.eligible_settlements.all()],
+        "criteria": [{"code": c.code, "kind": c.kind, "title_ka": c.title_ka or "", "title_en": c.title_en or "",
+                      "guidance_ka": c.guidance_ka or "", "guidance_en": c.guidance_en or "", "max_points": c.max_points,
+                      "weight": c.weight, "min_points": c.min_points} for c in call.criteria.all()],
+        "min_total": call.min_total, "evaluators_per_application": call.evaluators_per_application,
+        "aggregation": call.aggregation, "budget_variant": call.budget_variant,
+        "received_list_published_at": call.received_list_published_at, "results_published_at": call.results_published_at,
+        "amendments": [{"number": a.number, "reason_ka": a.reason_ka or "", "reason_en": a.reason_en or "",
+                        "made_at": a.made_at, "changes": [c for c in (a.changes or []) if isinstance(c, dict)]}
+                       for a in call.public_amendments],
+    }
+
+
+def _calls(*, lag: Lag | None, status: str | None, measure: str | None, year: int | None, village: int | None):
+    from django.db.models import Q
+
+    from sopeli.grants.models import Call
+    from sopeli.grants.selectors.calls import published_calls
+
+    qs = published_calls()
+    if lag is not None:
+        qs = qs.filter(lag=lag)
+    if status:
+        qs = qs.filter(status=status)
+    if measure:
+        qs = qs.filter(pk__in=Call.objects.filter(call_measures__measure__code=measure).values("pk"))
+    if year:
+        qs = qs.filter(opens_at__year=year)
+    if village:
+        restricted = Call.eligible_settlements.through.objects.values("call_id")
+        qs = qs.filter(~Q(pk__in=restricted) | Q(pk__in=restricted.filter(settlement_id=village)))
+    return qs
+
+
+@api.get("/calls", response={200: CallPage, **ERRORS}, tags=["Calls"],
+         summary="Calls for projects with their measures, budgets, limits, dates, criteria and amendments")
+def list_calls(request: HttpRequest, paging: Query[Paging], lag: str | None = LagSlug,
+               status: Literal["published", "closed", "evaluated", "results_published"] | None = None,
+               measure: str | None = MeasureCode, year: int | None = Query(None, ge=1900, le=2200, description="Opened in this year."),
+               village: int | None = Query(None, ge=1, le=MAX_ID, description="Open to projects in this village.")):
+    return _page(_calls(lag=_lag(lag), status=status, measure=measure, year=year, village=village), paging, _call_out)
+
+
+@api.get("/calls/{call_id}", response={200: CallOut, **ERRORS}, tags=["Calls"], summary="One call")
+def get_call(request: HttpRequest, call_id: int = Path(..., ge=1, le=MAX_ID)):
+    from sopeli.grants.selectors.calls import published_calls
+
+    call = published_calls().filter(pk=call_id).first()
+    if call is None:
+        raise HttpError(404, f"No public call with the id {call_id}.")
+    return _call_out(call)
+
+
+def _received_out(app) -> dict:
+    return {**public_received_application(app), "lag": app.lag.slug, "call": app.call_id}
+
+
+@api.get("/received", response={200: ReceivedPage, **ERRORS}, tags=["Received applications"],
+         summary="Applications received, once the call's list is published: no names, no contact data")
+def list_received(request: HttpRequest, paging: Query[Paging], lag: str | None = LagSlug,
+                  call: int | None = Query(None, ge=1, le=MAX_ID), measure: str | None = MeasureCode,
+                  village: int | None = Village,
+                  applicant_type: Literal["person", "business", "cooperative", "ngo", "municipality",
+                                          "public_institution"] | None = None,
+                  year: int | None = Query(None, ge=1900, le=2200, description="Submitted in this year.")):
+    from sopeli.grants.selectors.checks import published_received
+
+    qs = published_received()
+    lag_ = _lag(lag)
+    if lag_ is not None:
+        qs = qs.filter(lag=lag_)
+    if call:
+        qs = qs.filter(call_id=call)
+    if measure:
+        qs = qs.filter(measure__measure__code=measure)
+    if village:
+        qs = qs.filter(settlement_id=village)
+    if applicant_type:
+        qs = qs.filter(applicant_type=applicant_type)
+    if year:
+        qs = qs.filter(submitted_at__year=year)
+    return _page(qs, paging, _received_out)
+
+
+def _results_page(qs, paging: Paging) -> dict:
+    """Calls with published results, and their results in three more queries (``published_results``)."""
+    from sopeli.grants.models import Appeal, AppealStatus
+    from sopeli.grants.selectors.selection import published_results
+
+    count = qs.count()
+    calls = list(qs[paging.offset:paging.offset + paging.limit]) if paging.offset < count else []
+    results = published_results(calls) if calls else {}
+    appeals: dict[int, list] = {}
+    if calls:
+        for a in (Appeal.objects.filter(application__call__in=calls).exclude(status=AppealStatus.FILED)
+                  .select_related("application__call").order_by("filed_at", "id")):
+            appeals.setdefault(a.application.call_id, []).append(a)
+    items = [_results_out(c, results.get(c.pk, []), appeals.get(c.pk, [])) for c in calls]
+    return {"count": count, "limit": paging.limit, "offset": paging.offset, "items": items}
+
+
+def _ref(app) -> str:
+    return f"{app.call.code}-{app.number:03d}" if app.number is not None else ""
+
+
+def _results_out(call, selections, appeals) -> dict:
+    def funded(r) -> dict:
+        app = r.application
+        return {"rank": r.rank, "application": app.pk, "reference": _ref(app), "title": app.title,
+                "recipient": r.recipient, "village": public_village(app.settlement), "score": r.score,
+                "requested": r.requested, "awarded": r.awarded_amount, "partial": r.partial, "amount_reason": r.amount_reason}
+
+    def reserve(r) -> dict:
+        app = r.application
+        return {"position": r.reserve_position, "rank": r.rank, "application": app.pk, "reference": _ref(app),
+                "title": app.title, "village": public_village(app.settlement), "score": r.score, "requested": r.requested}
+
+    return {
+        "call": call.pk, "lag": call.lag.slug, "code": call.code, "title_ka": call.title_ka or "",
+        "title_en": call.title_en or "", "results_published_at": call.results_published_at,
+        "measures": [{
+            "measure": _measure_ref(s.call_measure.measure), "budget": s.budget, "total_funded": s.total_funded,
+            "reserve_valid_until": s.valid_until, "funded": [funded(r) for r in s.funded],
+            "reserve": [reserve(r) for r in s.reserve], "rejected": s.rejected_count, "ineligible": s.ineligible_count,
+            "withdrawn": s.withdrawn_count,
+        } for s in selections],
+        "appeals": [{"reference": _ref(a.application), "status": a.status, "original_outcome": a.original_outcome,
+                     "original_score": a.original_score, "new_outcome": a.new_outcome, "new_score": a.new_score}
+                    for a in appeals],
+    }
+
+
+def _published_result_calls():
+    from sopeli.grants.models import Call
+    from sopeli.grants.workflow import CallStatus
+
+    return (Call.objects.filter(status=CallStatus.RESULTS_PUBLISHED, results_published_at__isnull=False)
+            .select_related("lag").order_by("-results_published_at", "-id"))
+
+
+@api.get("/results", response={200: ResultsPage, **ERRORS}, tags=["Results"],
+         summary="Published results per call and measure: funded and reserve in rank order with scores, counts of the rest")
+def list_results(request: HttpRequest, paging: Query[SmallPaging], lag: str | None = LagSlug,
+                 measure: str | None = MeasureCode,
+                 year: int | None = Query(None, ge=1900, le=2200, description="Results published in this year.")):
+    from sopeli.grants.models import Call
+
+    qs = _published_result_calls()
+    lag_ = _lag(lag)
+    if lag_ is not None:
+        qs = qs.filter(lag=lag_)
+    if measure:
+        qs = qs.filter(pk__in=Call.objects.filter(call_measures__measure__code=measure).values("pk"))
+    if year:
+        qs = qs.filter(results_published_at__year=year)
+    return _results_page(qs, paging)
+
+
+@api.get("/results/{call_id}", response={200: ResultsOut, **ERRORS}, tags=["Results"], summary="One call's results")
+def get_results(request: HttpRequest, call_id: int = Path(..., ge=1, le=MAX_ID)):
+    page = _results_page(_published_result_calls().filter(pk=call_id), SmallPaging(limit=1, offset=0))
+    if not page["items"]:
+        raise HttpError(404, f"No published results for a call with the id {call_id}.")
+    return page["items"][0]
+
+
+def _project_out(app) -> dict:
+    paid = None
+    if app.contract_status:
+        paid = (app.contract_paid or Decimal("0.00")) - (app.contract_recovered or Decimal("0.00"))
+    return {
+        "id": app.pk, "lag": app.lag.slug, "call": app.call_id, "reference": _ref(app), "title": app.title,
+        "recipient": public_grant_recipient(applicant_type=app.applicant_type, applicant_name=app.applicant_name),
+        "village": public_village(app.settlement), "measure": _measure_ref(app.measure.measure),
+        "awarded": app.awarded_grant or Decimal("0.00"), "decided_at": app.decided_at,
+        "contract_status": app.contract_status or None, "starts_on": app.contract_starts_on,
+        "ends_on": app.contract_ends_on, "paid": paid,
+    }
+
+
+@api.get("/projects", response={200: ProjectPage, **ERRORS}, tags=["Projects"],
+         summary="Funded projects (results published) with their contract's status, dates and what was paid")
+def list_projects(request: HttpRequest, paging: Query[Paging], lag: str | None = LagSlug,
+                  call: int | None = Query(None, ge=1, le=MAX_ID), measure: str | None = MeasureCode,
+                  village: int | None = Village,
+                  year: int | None = Query(None, ge=1900, le=2200, description="Selected in this year."),
+                  status: Literal["selected", "draft", "checked", "signed", "settled"] | None = Query(
+                      None, description="selected: no contract yet; else the contract's status.")):
+    from sopeli.portal.public_selectors import funded_projects
+
+    qs = funded_projects(_lag(lag))
+    if call:
+        qs = qs.filter(call_id=call)
+    if measure:
+        qs = qs.filter(measure__measure__code=measure)
+    if village:
+        qs = qs.filter(settlement_id=village)
+    if year:
+        qs = qs.filter(decided_at__year=year)
+    if status == "selected":
+        qs = qs.filter(contract__isnull=True)
+    elif status:
+        qs = qs.filter(contract__status=status)
+    return _page(qs, paging, _project_out)
+
+
+def _payment_out(p) -> dict:
+    return {**public_payment(p), "lag": p.contract.lag.slug, "project": p.contract.application_id,
+            "call": p.contract.call_id}
+
+
+@api.get("/payments", response={200: PaymentPage, **ERRORS}, tags=["Payments"],
+         summary="Payments made to funded projects: date, amount, tranche (never the bank reference)")
+def list_payments(request: HttpRequest, paging: Query[Paging], lag: str | None = LagSlug,
+                  project: int | None = Query(None, ge=1, le=MAX_ID), call: int | None = Query(None, ge=1, le=MAX_ID),
+                  measure: str | None = MeasureCode, village: int | None = Village,
+                  year: int | None = Query(None, ge=1900, le=2200, description="Paid in this year.")):
+    from sopeli.portal.public_selectors import funded_projects
+    from sopeli.projects.models import ContractStatus, Payment
+
+    qs = (Payment.objects.filter(contract__application__in=funded_projects(None).values("pk"))
+          .exclude(contract__status=ContractStatus.CANCELLED)
+          .select_related("tranche", "contract__lag")
+          .only("id", "paid_on", "amount", "tranche__id", "tranche__number", "contract__id", "contract__application_id",
+                "contract__call_id", "contract__lag__slug")
+          .order_by("-paid_on", "-id"))
+    lag_ = _lag(lag)
+    if lag_ is not None:
+        qs = qs.filter(contract__lag=lag_)
+    if project:
+        qs = qs.filter(contract__application_id=project)
+    if call:
+        qs = qs.filter(contract__call_id=call)
+    if measure:
+        qs = qs.filter(contract__call_measure__measure__code=measure)
+    if village:
+        qs = qs.filter(contract__settlement_id=village)
+    if year:
+        qs = qs.filter(paid_on__year=year)
+    return _page(qs, paging, _payment_out)
+
+
+def _indicators_page(qs, paging: Paging) -> dict:
+    from sopeli.monitoring.selectors import indicators_rollup
+
+    count = qs.count()
+    rows = list(qs[paging.offset:paging.offset + paging.limit]) if paging.offset < count else []
+    items = []
+    for p in indicators_rollup(rows):
+        i = p.indicator
+        items.append({
+            "id": i.pk, "lag": i.version.lag.slug, "code": i.code, "kind": i.kind, "name_ka": i.name_ka or "",
+            "name_en": i.name_en or "", "unit_ka": i.unit_ka or "", "unit_en": i.unit_en or "",
+            "measure": i.measure.code if i.measure_id else None, "objective": i.objective.code if i.objective_id else None,
+            "aggregation": i.aggregation, "full_time_equivalents": p.fte, "baseline_value": i.baseline_value,
+            "baseline_date": i.baseline_date, "target_value": i.target_value, "target_date": i.target_date,
+            "value": p.value, "contribution": p.contribution, "percent": p.percent, "projects": p.projects,
+            "planned": p.planned,
+        })
+    return {"count": count, "limit": paging.limit, "offset": paging.offset, "items": items}
+
+
+@api.get("/indicators", response={200: IndicatorPage, **ERRORS}, tags=["Indicators"],
+         summary="Indicators of each LAG's approved strategy with targets and the totals projects reported")
+def list_indicators(request: HttpRequest, paging: Query[Paging], lag: str | None = LagSlug,
+                    kind: Literal["result", "output"] | None = None, measure: str | None = MeasureCode):
+    from sopeli.strategy.models import Indicator, VersionStatus
+
+    qs = (Indicator.objects.filter(version__status=VersionStatus.APPROVED)
+          .select_related("version__lag", "objective", "measure").order_by("version__lag_id", "kind", "order", "code", "id"))
+    lag_ = _lag(lag)
+    if lag_ is not None:
+        qs = qs.filter(version__lag=lag_)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if measure:
+        qs = qs.filter(measure__code=measure)
+    return _indicators_page(qs, paging)

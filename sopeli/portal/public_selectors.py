@@ -18,7 +18,7 @@ from django.db.models import F, Q, QuerySet
 from sopeli.core.models import Lag, Settlement
 from sopeli.core.privacy import public_grant_recipient
 from sopeli.grants.models import Application
-from sopeli.grants.workflow import ApplicationStatus, CallStatus
+from sopeli.grants.workflow import PUBLIC_CALL_STATUSES, ApplicationStatus, CallStatus
 
 ZERO = Decimal("0.00")
 
@@ -36,7 +36,7 @@ def _has(model, name: str) -> bool:
 
 def funded_projects(lag: Lag | None = None) -> QuerySet:
     """Funded applications whose call's results are published, with call, measure, village and LAG joined,
-    and the contract's status and net payments annotated (one query)."""
+    and the contract's status, dates and payments annotated (one query)."""
     from sopeli.projects.models import ContractStatus
 
     where = Q(status=ApplicationStatus.FUNDED, call__status=CallStatus.RESULTS_PUBLISHED)
@@ -46,7 +46,8 @@ def funded_projects(lag: Lag | None = None) -> QuerySet:
             .select_related("call", "measure__measure", "settlement", "lag")
             .defer(*DEFERRED_APPLICATION_FIELDS)
             .annotate(contract_status=F("contract__status"), contract_paid=F("contract__paid_total"),
-                      contract_recovered=F("contract__recovered_total"))
+                      contract_recovered=F("contract__recovered_total"), contract_starts_on=F("contract__starts_on"),
+                      contract_ends_on=F("contract__ends_on"))
             .exclude(contract__status=ContractStatus.CANCELLED)
             .order_by("-decided_at", "-id"))
 
@@ -163,6 +164,7 @@ def lag_money(lag: Lag) -> Money:
 
     Only calls whose results are published count towards "awarded" — a call still being decided shows its
     allocation only. (``commitments`` counts funded applications; before publication there are none public.)
+    A draft call is not public at all: neither its allocation nor its name shows.
     """
     from sopeli.grants.models import Call
     from sopeli.projects.selectors import commitments
@@ -170,13 +172,17 @@ def lag_money(lag: Lag) -> Money:
 
     ledger = commitments(lag)
     # A call's awards are public once its results are; until then only its allocation shows.
-    published = set(Call.objects.filter(lag=lag, status=CallStatus.RESULTS_PUBLISHED).values_list("pk", flat=True))
+    statuses = dict(Call.objects.filter(lag=lag).values_list("pk", "status"))
+    published = {pk for pk, status in statuses.items() if status == CallStatus.RESULTS_PUBLISHED}
+    public = {pk for pk, status in statuses.items() if status in PUBLIC_CALL_STATUSES}
     budgets = {m.code: m for m in Measure.objects.filter(version__lag=lag, version__status=VersionStatus.APPROVED)
                .order_by("code")} if _has(Measure, "version") else {}
     rows: dict[str, MoneyRow] = {}
     for code, m in budgets.items():
         rows[code] = MoneyRow(code=code, title=m.title, budget=m.budget)
     for r in ledger.rows:
+        if r.call_id not in public:
+            continue
         row = rows.setdefault(r.measure_code, MoneyRow(code=r.measure_code, title=r.measure_title))
         row.allocated += r.allocated
         if r.call_id in published:
@@ -189,6 +195,8 @@ def lag_money(lag: Lag) -> Money:
         total.add(row)
     by_call = []
     for c in ledger.by_call:
+        if c.call_id not in public:
+            continue
         if c.call_id not in published:
             c.selected = c.committed = c.paid = c.recovered = ZERO
         by_call.append(c)

@@ -87,7 +87,7 @@ def indicators_for_monitoring(lag: Lag):
     """Result and output indicators of the current approved version, by code."""
     return (
         Indicator.objects.filter(version__lag=lag, version__status=VersionStatus.APPROVED)
-        .select_related("objective", "measure")
+        .select_related("version", "objective", "measure")
         .order_by("kind", "order", "code")
     )
 

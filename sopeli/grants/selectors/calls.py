@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from sopeli.core.models import Lag
+from sopeli.core.models import Lag, Settlement
 from sopeli.grants import rules
 from sopeli.grants.models import Call, CallAmendment, CallMeasure, Criterion
 from sopeli.grants.workflow import PUBLIC_CALL_STATUSES, ApplicationStatus, CallStatus
@@ -100,3 +100,24 @@ def staff_calls(lag: Lag):
         drafts=Count("applications", filter=Q(applications__status=ApplicationStatus.DRAFT), distinct=True),
         to_check=Count("applications", filter=Q(applications__status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.NEEDS_FIXES]), distinct=True),
     ).order_by("-opens_at", "-id")))
+
+
+def published_calls():
+    """Every call the public may read (published or later), with its LAG, measures, aid rates, eligible
+    villages, criteria and public amendments (six queries when evaluated, whatever the number of calls).
+    For the open-data API and the calls feed; newest first."""
+    from sopeli.grants.models import CallAidRate
+
+    return (
+        Call.objects.filter(status__in=PUBLIC_CALL_STATUSES)
+        .select_related("lag")
+        .prefetch_related(
+            Prefetch("call_measures", queryset=CallMeasure.objects.select_related("measure").order_by("order", "id")),
+            Prefetch("aid_rates", queryset=CallAidRate.objects.order_by("applicant_type")),
+            Prefetch("eligible_settlements", queryset=Settlement.objects.only("id").order_by("id")),
+            Prefetch("criteria", queryset=Criterion.objects.order_by("order", "id")),
+            Prefetch("amendments", queryset=CallAmendment.objects.filter(is_public=True).order_by("number"),
+                     to_attr="public_amendments"),
+        )
+        .order_by("-published_at", "-id")
+    )

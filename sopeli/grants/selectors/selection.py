@@ -10,8 +10,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 
+from sopeli.core.privacy import public_grant_recipient
 from sopeli.grants import rules
 from sopeli.grants.models import (
     Application,
@@ -77,14 +78,43 @@ def selections_for_staff(call: Call) -> list[Selection]:
 
 def public_results(call: Call) -> list[Selection]:
     """The published results per measure: funded (applicant, amount, score), reserve in order, counts of the rest."""
-    selections = [s for s in selections_for_staff(call) if s.published_at]
+    return published_results([call]).get(call.pk, [])
+
+
+def published_results(calls: list[Call]) -> dict[int, list[Selection]]:
+    """``public_results`` for many calls at once, by call id, in three queries whatever the number of
+    calls or applications: each measure's latest run if it is published, its funded and reserve rows
+    (application, call and village joined) and the counts of the rest (rejected, ineligible, withdrawn)."""
+    by_id = {c.pk: c for c in calls}
+    latest: dict[int, Selection] = {}
+    for s in (Selection.objects.filter(call_id__in=list(by_id)).select_related("call_measure__measure")
+              .order_by("call_measure__call_id", "call_measure__order", "call_measure_id", "-run")):
+        latest.setdefault(s.call_measure_id, s)
+    selections = [s for s in latest.values() if s.published_at]
+    rows: dict[int, list[RankingResult]] = {}
+    for r in (RankingResult.objects.filter(selection__in=selections, outcome__in=(Outcome.FUNDED, Outcome.RESERVE))
+              .select_related("application__settlement", "application__call").order_by("rank", "id")):
+        rows.setdefault(r.selection_id, []).append(r)
+    counts: dict[tuple[int, str], int] = {
+        (c["selection"], c["outcome"]): c["n"] for c in
+        RankingResult.objects.filter(selection__in=selections).exclude(outcome__in=(Outcome.FUNDED, Outcome.RESERVE))
+        .order_by().values("selection", "outcome").annotate(n=Count("id"))
+    }
+    out: dict[int, list[Selection]] = {}
     for s in selections:
+        s.call = by_id[s.call_id]
+        s.valid_until = services.reserve_valid_until(s) if s.decided_at else None
+        s.rows = rows.get(s.pk, [])
         s.funded = [r for r in s.rows if r.outcome == Outcome.FUNDED]
+        for r in s.funded:  # who receives the money, as core.privacy decides (a person's name may be withheld)
+            r.recipient = public_grant_recipient(applicant_type=r.application.applicant_type,
+                                                 applicant_name=r.application.applicant_name)
         s.reserve = sorted((r for r in s.rows if r.outcome == Outcome.RESERVE), key=lambda r: r.reserve_position or 0)
-        s.rejected_count = sum(1 for r in s.rows if r.outcome == Outcome.REJECTED)
-        s.ineligible_count = sum(1 for r in s.rows if r.outcome == Outcome.INELIGIBLE)
-        s.withdrawn_count = sum(1 for r in s.rows if r.outcome == Outcome.WITHDRAWN)
-    return selections
+        s.rejected_count = counts.get((s.pk, Outcome.REJECTED), 0)
+        s.ineligible_count = counts.get((s.pk, Outcome.INELIGIBLE), 0)
+        s.withdrawn_count = counts.get((s.pk, Outcome.WITHDRAWN), 0)
+        out.setdefault(s.call_id, []).append(s)
+    return out
 
 
 def own_scores(app: Application, *, show_names: bool) -> dict[str, Any]:

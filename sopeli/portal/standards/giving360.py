@@ -55,6 +55,7 @@ SCHEMA_VERSION = "1.4"
 COUNTRY = "GE"
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
+ZERO = Decimal("0.00")
 _UNSAFE = re.compile(r"[^0-9A-Za-z._-]+")
 
 
@@ -176,7 +177,8 @@ def grant_record(row, ctx: Context) -> dict[str, Any]:
     }
     contract = row.contract__status not in (None, "cancelled")
     if contract:
-        record["amountDisbursed"] = number((row.contract__paid_total or 0) - (row.contract__recovered_total or 0))
+        # Decimal zeros: a signed contract with nothing paid yet gives 0 - 0, which must stay a Decimal.
+        record["amountDisbursed"] = number((row.contract__paid_total or ZERO) - (row.contract__recovered_total or ZERO))
         event: dict[str, Any] = {"startDate": row.contract__starts_on.isoformat(), "endDate": row.contract__ends_on.isoformat()}
         if row.duration_months:
             event["duration"] = row.duration_months
