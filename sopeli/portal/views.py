@@ -189,3 +189,16 @@ def manage_news_unpublish(request, lag, news_id):
         request, lag, news_id, lambda news: services.news_unpublish(actor=request.user, news=news),
         _("The news is no longer public."),
     )
+
+
+# --- open data ---------------------------------------------------------------------------------
+@with_lag
+def open_data(request, lag):
+    """Every file, feed and API list of the LAG's public data, in one place (one query)."""
+    from sopeli.portal.open_data import open_data_links
+    from sopeli.portal.standards.grants import published_q
+
+    links = open_data_links(lag)
+    groups = {g: [link for link in links if link.group == g] for g in ("grants", "record", "feeds", "api")}
+    has_grants = lag.applications.filter(published_q()).exists()
+    return render(request, "portal/open_data.html", {"groups": groups, "has_grants": has_grants})

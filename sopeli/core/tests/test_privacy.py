@@ -3,8 +3,12 @@
 A secret marker is planted in every private field (``portal.tests.world.SECRETS``: ID number,
 phone, address, e-mail, motivation of a member; a user's phone and e-mail; applicants' and rejected
 applicants' names; draft and withdrawn news; a subscriber's address; the record of a meeting whose
-minutes are not published; a private audit event; a phone smuggled into a public fact). Then every
-public page, feed, API answer and the ledger file is fetched and searched for the markers.
+minutes are not published; a private audit event; a phone smuggled into a public fact), and in every
+private field of a competition and its projects (``portal.tests.world_grants.COMPETITION_SECRETS``:
+applicants' accounts, names of applications never funded, eligibility reasons, evaluators' comments
+submitted or not, drafts, a call whose results are not published, appeals' grounds, contract texts,
+bank references, claims, reports; and the open-data exports' world, ``GRANT_SECRETS``). Then every
+public page, feed, API answer, data file and the ledger file is fetched and searched for the markers.
 
 Public addresses come from each app's ``public_urls.py`` (``public_urls(lag) -> list[str]``) and
 from crawling the links of every page reached, starting at the network and LAG home pages; so new
@@ -23,12 +27,15 @@ from django.conf import settings
 from django.test import Client
 
 from sopeli.core.privacy import PUBLIC_MEMBER_FIELDS, public_member, scrub
+from sopeli.portal.public_urls import API_DETAILS
+from sopeli.portal.standards.tests.world import GRANT_SECRETS, build_grants
 from sopeli.portal.tests.world import SECRETS, build_world
+from sopeli.portal.tests.world_grants import COMPETITION_SECRETS, build_competition
 
-MARKER = re.compile(r"zq10\d\d")
+MARKER = re.compile(r"zq[123]0\d\d")
 SKIP_PREFIXES = ("/static/", "/admin/", "/i18n/")
 SKIP_PARTS = ("/accounts/", "/manage/", "/my/", "/me/")
-MAX_PAGES = 400
+MAX_PAGES = 1000
 
 
 class _Links(HTMLParser):
@@ -91,25 +98,36 @@ def crawl(client: Client, start: list[str]) -> dict[str, tuple[int, str]]:
 @pytest.mark.django_db
 def test_no_private_marker_on_any_public_page_feed_api_answer_or_ledger_file(lag):
     world = build_world(lag)
+    competition = build_competition(lag)
+    build_grants(lag)
+    secrets = [*SECRETS.values(), *COMPETITION_SECRETS.values(), *GRANT_SECRETS.values()]
+    assert all(MARKER.search(v) for v in secrets)
     client = Client(raise_request_exception=False)
     start = ["/ka/", "/en/", f"/ka/{lag.slug}/", f"/en/{lag.slug}/", *registered_public_urls(lag)]
-    # Detail answers of the API for every id the lists give, and the unpublished item directly.
-    for endpoint in ("decisions", "bodies"):
-        items = json.loads(_body(client.get(f"/api/v1/{endpoint}?lag={lag.slug}&limit=200")))["items"]
-        start += [f"/api/v1/{endpoint}/{item['id']}" for item in items]
-    start.append(f"/api/v1/decisions/{world.hidden.pk}")
+    # Single answers of the API for every id the lists give, and what is not public asked for directly.
+    for endpoint, key in API_DETAILS.items():
+        items = json.loads(_body(client.get(f"/api/v1/{endpoint}?lag={lag.slug}&limit=50")))["items"]
+        start += [f"/api/v1/{endpoint}/{item[key]}" for item in items]
+    hidden = [f"/api/v1/decisions/{world.hidden.pk}", f"/api/v1/calls/{competition.draft_call.pk}",
+              f"/api/v1/results/{competition.hidden_call.pk}"]
+    start += hidden
     pages = crawl(client, start)
 
-    # The crawl really reached the public record.
-    assert len(pages) > 20
-    for must in (f"/en/{lag.slug}/ledger.jsonl", f"/en/{lag.slug}/feeds/decisions.atom", "/api/v1/members?limit=200"):
-        assert pages[must][0] == 200
+    # The crawl really reached the public record, and all of it.
+    assert 20 < len(pages) < MAX_PAGES
+    for must in (f"/en/{lag.slug}/ledger.jsonl", f"/en/{lag.slug}/feeds/decisions.atom", "/api/v1/members?limit=200",
+                 f"/en/{lag.slug}/feeds/calls.atom", f"/en/{lag.slug}/data/", f"/en/{lag.slug}/data/360giving.json",
+                 f"/api/v1/results/{competition.call.pk}", f"/en/{lag.slug}/calls/{competition.call.pk}/results/"):
+        assert pages[must][0] == 200, must
     assert "Road repair" in pages[f"/en/{lag.slug}/feeds/decisions.atom"][1]
     assert "Nino Public" in pages[f"/api/v1/members?lag={lag.slug}&limit=200"][1]
-    assert pages[f"/api/v1/decisions/{world.hidden.pk}"][0] == 404
+    for endpoint in ("received", "results", "projects", "payments", "indicators"):  # the lists carry data
+        assert json.loads(pages[f"/api/v1/{endpoint}?lag={lag.slug}&limit={50 if endpoint == 'results' else 200}"][1])["items"]
+    assert all(pages[url][0] == 404 for url in hidden)
 
     leaks = {url: sorted(set(MARKER.findall(body))) for url, (_status, body) in pages.items() if MARKER.search(body)}
-    names = {v.split()[0].lstrip("+"): k for k, v in SECRETS.items()}
+    names = {v.split()[0].lstrip("+").split("@")[0]: k for secrets_ in (SECRETS, COMPETITION_SECRETS, GRANT_SECRETS)
+             for k, v in secrets_.items()}
     assert not leaks, {url: [names.get(m, m) for m in found] for url, found in leaks.items()}
     errors = {url: status for url, (status, _body_) in pages.items() if status >= 500}
     assert not errors, errors

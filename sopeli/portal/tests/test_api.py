@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, settings
 
 from sopeli.core.privacy import PRIVATE_MEMBER_FIELDS
 from sopeli.portal.tests.world import build_world
+from sopeli.portal.tests.world_grants import build_competition
 from sopeli.testing.factories import LagFactory, SeatFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,9 @@ def test_openapi_document_is_served_and_declares_errors(client):
     assert doc["info"]["version"] == "1"
     paths = doc["paths"]
     for path in ("/api/v1/lags", "/api/v1/members", "/api/v1/bodies", "/api/v1/meetings", "/api/v1/decisions",
-                 "/api/v1/decisions/{decision_id}", "/api/v1/bodies/{body_id}", "/api/v1/lags/{slug}"):
+                 "/api/v1/decisions/{decision_id}", "/api/v1/bodies/{body_id}", "/api/v1/lags/{slug}",
+                 "/api/v1/calls", "/api/v1/calls/{call_id}", "/api/v1/received", "/api/v1/results",
+                 "/api/v1/results/{call_id}", "/api/v1/projects", "/api/v1/payments", "/api/v1/indicators"):
         assert set(paths[path]["get"]["responses"]) >= {"200", "400", "404", "422"}, path
     assert all(set(ops) == {"get"} for ops in paths.values())  # read-only
 
@@ -147,13 +150,18 @@ def test_list_endpoints_cost_a_fixed_number_of_queries(client, lag, url):
 api_schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 
+GRANT_ENDPOINTS = ("/calls", "/received", "/results", "/projects", "/payments", "/indicators")
+
+
 @pytest.fixture
-def _api_world(lag):
+def _api_world(lag, request):
     # Calls go straight to the WSGI handler, whose request signals would close the test's database
     # connection (inside the test transaction); keep it open as Django's test client does.
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     build_world(lag)
+    if any(f"/api/v1{e}" in request.node.name for e in GRANT_ENDPOINTS):
+        build_competition(lag)  # calls, received lists, results, projects, payments and indicators to answer with
     yield
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
