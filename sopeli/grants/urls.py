@@ -56,6 +56,7 @@ urlpatterns += [
 # --- selection (views/selection.py, same owner) ------------------------------------------------
 urlpatterns += [
     path("calls/<int:call_id>/results/", selection.results, name="results"),
+    path("calls/<int:call_id>/results/<int:measure_id>/reserve/", selection.results_reserve, name="results_reserve"),
     path("manage/calls/<int:call_id>/ranking/", selection.ranking, name="ranking"),
     path("board/calls/<int:call_id>/selection/", selection.board, name="board_selection"),
     path("my/applications/<int:pk>/scores/", selection.my_scores, name="my_scores"),

@@ -26,6 +26,11 @@ def received_list(call: Call):
     )
 
 
+def position_of_number(rows, number: int) -> int:
+    """How many rows of a list ordered by number come before ``number`` (1 query), to open its page."""
+    return rows.filter(number__lt=number).count()
+
+
 def check_for(app: Application) -> EligibilityCheck | None:
     return (
         EligibilityCheck.objects.filter(application=app)

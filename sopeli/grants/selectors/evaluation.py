@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 
 from sopeli.accounts.models import Role, RoleGrant
@@ -24,18 +24,26 @@ from sopeli.grants.services.evaluation import EVALUATED_STATUSES
 from sopeli.grants.workflow import ApplicationStatus
 
 
-def my_assignments(user, lag) -> list[Assignment]:
-    """The evaluator's assignments in ``lag`` with the application's public facts (two queries)."""
-    rows = list(
+def my_assignments(user, lag):
+    """The evaluator's assignments in ``lag`` with the application's public facts; paginate the result.
+
+    Work still to do comes first (newest first), then finished sheets (latest first), then declared
+    conflicts. ``submitted_at`` is the own sheet's submission time (None: not submitted).
+    """
+    return (
         Assignment.objects.filter(evaluator=user, application__lag=lag)
         .select_related("application__call", "application__measure__measure", "application__settlement")
-        .order_by("-assigned_at", "-id")
+        .annotate(submitted_at=F("sheet__submitted_at"))
+        .order_by("conflict_declared", F("submitted_at").desc(nulls_first=True), "-assigned_at", "-id")
     )
-    submitted = dict(ScoreSheet.objects.filter(assignment__in=rows).values_list("assignment_id", "submitted_at"))
-    for a in rows:
-        a.sheet_exists = a.pk in submitted
-        a.submitted_at = submitted.get(a.pk)
-    return rows
+
+
+def my_assignment_counts(user, lag) -> dict[str, int]:
+    """How many of the evaluator's assignments in ``lag`` are still to score, and how many are done (1 query)."""
+    return Assignment.objects.filter(evaluator=user, application__lag=lag).aggregate(
+        to_do=Count("id", filter=Q(conflict_declared=False, sheet__submitted_at__isnull=True)),
+        done=Count("id", filter=Q(sheet__submitted_at__isnull=False)),
+    )
 
 
 def assignment_for_evaluator(user, lag, pk: int) -> Assignment:

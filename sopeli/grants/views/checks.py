@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -23,6 +24,18 @@ from sopeli.grants.services import checks as services
 from sopeli.grants.views.calls import add_errors
 from sopeli.grants.workflow import ApplicationStatus, CallStatus
 
+# Rows per page of the long lists (a call may receive thousands of applications): small enough for a
+# phone on a weak connection, big enough to scan.
+PAGE_SIZE = 50
+
+
+def _number(raw) -> int | None:
+    try:
+        value = int(str(raw or "").strip().rsplit("-", 1)[-1])
+    except ValueError:
+        return None
+    return value if value > 0 else None
+
 
 @with_lag
 def received(request, lag, call_id):
@@ -30,7 +43,13 @@ def received(request, lag, call_id):
     call = permissions.call_for_public(lag, call_id)
     if not call.received_list_published_at and not permissions.can_read_call_staff_pages(request.user, lag):
         raise Http404
-    return render(request, "grants/received.html", {"call": call, "rows": selectors.received_list(call)})
+    rows = selectors.received_list(call)
+    wanted, page_number = _number(request.GET.get("number")), request.GET.get("page")
+    if wanted:  # "find my number": open the page that holds it
+        page_number = selectors.position_of_number(rows, wanted) // PAGE_SIZE + 1
+    page = Paginator(rows, PAGE_SIZE).get_page(page_number)
+    return render(request, "grants/received.html", {"call": call, "page": page, "wanted": wanted,
+                                                    "searched": "number" in request.GET})
 
 
 @with_lag
@@ -45,7 +64,8 @@ def manage_applications(request, lag, call_id):
         .values_list("status").annotate(n=Count("id")).values_list("status", "n")
     )
     return render(request, "grants/manage_applications.html", {
-        "call": call, "applications": app_selectors.staff_applications(call, status=status), "status": status,
+        "call": call, "status": status,
+        "page": Paginator(app_selectors.staff_applications(call, status=status), PAGE_SIZE).get_page(request.GET.get("page")),
         "counts": [(s, label, counts.get(s, 0)) for s, label in ApplicationStatus.choices if s != ApplicationStatus.DRAFT],
         "can_edit": permissions.can_manage_calls(request.user, lag),
         "due_on": services.received_list_due_on(call),

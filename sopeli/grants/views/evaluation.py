@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,6 +26,8 @@ from sopeli.grants.models import CriterionKind, EvaluatorPool
 from sopeli.grants.selectors import evaluation as selectors
 from sopeli.grants.services import evaluation as services
 from sopeli.grants.workflow import ApplicationStatus
+
+PAGE_SIZE = 50  # an evaluator of a big call may have hundreds of assignments
 
 
 def can_evaluate(user, lag) -> bool:
@@ -43,7 +46,9 @@ def _errors(request, exc: ValidationError) -> None:
 @with_lag
 @require(can_evaluate)
 def queue(request, lag):
-    return render(request, "grants/evaluation/queue.html", {"assignments": selectors.my_assignments(request.user, lag)})
+    page = Paginator(selectors.my_assignments(request.user, lag), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "grants/evaluation/queue.html", {
+        "page": page, "counts": selectors.my_assignment_counts(request.user, lag)})
 
 
 def _sheet_input(request, criteria) -> dict[int, dict[str, str]]:

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,6 +24,8 @@ from sopeli.grants.models import Appeal, AppealStatus, RankingResult, Selection
 from sopeli.grants.selectors import selection as selectors
 from sopeli.grants.services import selection as services
 from sopeli.membership.models import BodyKind
+
+PAGE_SIZE = 50
 
 
 def can_read_selection(user, lag) -> bool:
@@ -119,7 +122,8 @@ def ranking(request, lag, call_id):
             what_if = {"measure": cm, **selectors.what_if(cm, variant=request.GET.get("variant"),
                                                            tie_break=request.GET.get("tie_break"))}
     return render(request, "grants/selection/ranking.html", {
-        "call": call, "measures": measures, "selections": selectors.selections_for_staff(call),
+        "call": call, "measures": measures,
+        "selections": selectors.selections_for_staff(call, rows_of=request.GET.get("rows"), page=request.GET.get("page")),
         "what_if": what_if, "variants": [(v, label) for v, label in _variant_choices()],
         "meetings": list(_board_meetings(lag)), "can_edit": can_manage(request.user, lag),
     })
@@ -137,7 +141,8 @@ def board(request, lag, call_id):
     call = permissions.call_for_staff(lag, call_id)
     if call.status == "draft":
         raise Http404
-    selections = [s for s in selectors.selections_for_staff(call) if s.decision_item_id]
+    selections = [s for s in selectors.selections_for_staff(call, rows_of=request.GET.get("rows"), page=request.GET.get("page"))
+                  if s.decision_item_id]
     return render(request, "grants/selection/board.html", {"call": call, "selections": selections})
 
 
@@ -152,6 +157,19 @@ def results(request, lag, call_id):
     return render(request, "grants/selection/results.html", {
         "call": call, "selections": selectors.public_results(call), "appeals": appeals,
     })
+
+
+@with_lag
+def results_reserve(request, lag, call_id, measure_id):
+    """Public once published: one measure's whole reserve list, in order, a page at a time."""
+    call = permissions.call_for_public(lag, call_id)
+    if not call.results_published_at:
+        raise Http404
+    selection = selectors.published_selection(call, measure_id)
+    if selection is None:
+        raise Http404
+    page = Paginator(selectors.reserve_list(selection), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "grants/selection/reserve.html", {"call": call, "selection": selection, "page": page})
 
 
 @with_lag
