@@ -46,7 +46,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -64,9 +64,11 @@ from sopeli.grants.models import (
     CallMeasure,
     Outcome,
     RankingResult,
+    Score,
     Selection,
     Stage,
 )
+from sopeli.grants.services.calls import criteria_scheme
 from sopeli.grants.services.evaluation import LinkIndex, final_score, link_reason
 from sopeli.grants.workflow import ApplicationStatus, CallStatus
 from sopeli.membership.models import Body, BodyKind
@@ -99,11 +101,13 @@ def measure_inputs(call_measure: CallMeasure) -> MeasureInputs:
         .exclude(status__in=(ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)).order_by("number")
     )
     criteria = list(call.criteria.all())
+    scheme = criteria_scheme(criteria, call.min_total)  # once for the call, not once per application
     sheets: dict[int, list] = {}
     for a in (
         Assignment.objects.filter(application__in=apps, conflict_declared=False,
                                   round__in=(AssignmentRound.ORIGINAL, AssignmentRound.EXTRA), sheet__submitted_at__isnull=False)
-        .select_related("sheet").prefetch_related("sheet__scores").order_by("assigned_at", "id")
+        .select_related("sheet").prefetch_related(Prefetch("sheet__scores", queryset=Score.objects.all(), to_attr="score_list"))
+        .order_by("assigned_at", "id")
     ):
         sheets.setdefault(a.application_id, []).append(a.sheet)
     inputs, by_ref, finals, waiting = [], {}, {}, 0
@@ -117,7 +121,7 @@ def measure_inputs(call_measure: CallMeasure) -> MeasureInputs:
         if app.status not in RANKED_STATUSES:
             waiting += 1
             continue
-        final = final_score(call, criteria, sheets.get(app.pk, []))
+        final = final_score(call, criteria, sheets.get(app.pk, []), scheme=scheme)
         if final is None:
             waiting += 1
             continue
@@ -274,14 +278,28 @@ def board_of(lag) -> Body:
     return body
 
 
+def money_text(amount: Decimal) -> str:
+    """An amount as the pages show it (``intcomma`` in the active language: 20,000.00 / 20 000.00)."""
+    from django.contrib.humanize.templatetags.humanize import intcomma
+
+    return intcomma(amount)
+
+
 def item_title(result: RankingResult, lang: str) -> str:
+    """The board item's title in ``lang``: the project and what the board approves for it. The item's
+    number is the application's reference already, so the title does not repeat it."""
     with override(lang):
-        app = result.application
         if result.outcome == Outcome.FUNDED:
-            what = _("fund with %(amount)s GEL") % {"amount": result.proposed_amount}
+            what = _("fund with %(amount)s GEL") % {"amount": money_text(result.proposed_amount)}
         else:
             what = _("reserve list, position %(n)s") % {"n": result.reserve_position}
-        return _("Selection %(ref)s %(title)s: %(what)s") % {"ref": app.reference, "title": app.title, "what": what}
+        return f"{result.application.title}: {what}"
+
+
+def item_description(result: RankingResult, lang: str) -> str:
+    with override(lang):
+        return _("Rank %(rank)s, score %(score)s, requested %(requested)s GEL.") % {
+            "rank": result.rank, "score": result.score, "requested": money_text(result.requested)}
 
 
 @transaction.atomic
@@ -314,7 +332,8 @@ def selection_to_board(*, actor: User | None, selection: Selection, meeting: Mee
     for r in results:
         app = r.application
         kwargs = {"code": app.reference[:20], "title_ka": item_title(r, "ka"), "title_en": item_title(r, "en"),
-                  "description_en": _selection_description(r), "is_selection": True}
+                  "description_ka": item_description(r, "ka"), "description_en": item_description(r, "en"),
+                  "is_selection": True}
         if meeting is not None:
             item = governance.item_add(actor=actor, meeting=meeting, **kwargs)
         else:
@@ -345,11 +364,6 @@ def _member_link(index: LinkIndex, member, app: Application) -> str:
     if fold(member.name) in applicant_names(app):
         return _("Linked to the applicant: the member is the applicant or a partner")
     return ""
-
-
-def _selection_description(r: RankingResult) -> str:
-    return _("Rank %(rank)s, score %(score)s, requested %(requested)s GEL.") % {
-        "rank": r.rank, "score": r.score, "requested": r.requested}
 
 
 # --- the decision --------------------------------------------------------------------------------

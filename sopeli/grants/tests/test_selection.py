@@ -109,6 +109,22 @@ def test_s2_strict_ranking_board_decision_publication_and_reserve_activation(s2,
     assert AuditEvent.objects.get(action="grants.reserve_activate").is_public
 
 
+def test_board_items_name_the_project_and_the_amount_once_in_both_languages(s2, lag):
+    sel = selection.selection_compute(actor=s2.manager, call_measure=s2.call.call_measures.get())
+    board = board_for(lag)
+    meeting = governance.meeting_create(actor=s2.manager, lag=lag, body=board.body, title_ka="სხდომა", title_en="Meeting",
+                                        starts_at=timezone.now(), place="სტეფანწმინდა")
+    items = {i.code: i for i in selection.selection_to_board(actor=s2.manager, selection=sel, meeting=meeting)}
+    a, e = items[s2.apps["A"].reference], items[s2.apps["E"].reference]
+    assert a.title_en == "Guesthouse in Sno: six rooms: fund with 40,000.00 GEL"
+    assert e.title_en == "Bee-keeping in Gergeti: reserve list, position 1"
+    assert a.description_en == "Rank 1, score 82.00, requested 40,000.00 GEL."
+    assert a.title_ka.startswith("Guesthouse in Sno: six rooms: ") and "40 000.00" in a.title_ka  # Georgian grouping
+    assert "40 000.00" in a.description_ka
+    for code, item in items.items():  # the number is the item's own; the title does not repeat it
+        assert code not in item.title_en and code not in item.title_ka
+
+
 def test_what_if_shows_every_variant_without_saving(s2):
     cm = s2.call.call_measures.get()
     titles = {a.pk: letter for letter, a in s2.apps.items()}
