@@ -2,6 +2,8 @@
 
 For every page: the first load (HTML, CSS, JS, images, fonts) weighs at most 60 KB compressed; the
 page's main content shows with JavaScript turned off; axe-core finds no serious or critical violation.
+A record table turned into cards on a phone (``table.stack``) fits the screen, and each cell's
+``data-label`` (the column name a phone shows above the value) is its column header's text.
 
 How the weight is measured: every response of the page's first load (a fresh browser context, empty
 cache) is counted. A response the server compressed (the HTML: Django's GZipMiddleware) counts with
@@ -24,6 +26,22 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LIMIT = 60 * 1024
+# For each table.stack on the page: is it wider than its box (a column off-screen), and which cells
+# carry a data-label other than their column's header text (colspans counted).
+STACKED_TABLE_PROBLEMS = """() => [...document.querySelectorAll("main table.stack")].flatMap(table => {
+  const heads = [...table.querySelectorAll("thead th")].map(th => th.textContent.trim());
+  const problems = heads.length ? [] : ["no header row"];
+  if (table.scrollWidth > table.parentElement.clientWidth + 1) problems.push(`${table.scrollWidth}px wide on a phone`);
+  for (const row of table.querySelectorAll("tbody tr")) {
+    let column = 0;
+    for (const cell of row.cells) {
+      const label = cell.getAttribute("data-label");
+      if (label !== null && label.trim() !== heads[column]) problems.push(`cell labelled "${label}" under "${heads[column]}"`);
+      column += cell.colSpan;
+    }
+  }
+  return [...new Set(problems)];
+})"""
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
 COMPRESSIBLE = re.compile(r"text/|javascript|json|xml|svg")
 
@@ -116,6 +134,7 @@ def test_a_resident_walks_the_portal_on_a_phone(live_server, browser, browser_co
         weight, lines = _weight(responses)
         expect(page.locator("main h1")).to_be_visible()
         width = page.evaluate("document.documentElement.scrollWidth")  # noted, not asserted here
+        stacked = page.evaluate(STACKED_TABLE_PROBLEMS)
         results = axe.run(page)
         bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
         minor = [v for v in results.response["violations"] if v["impact"] not in ("serious", "critical")]
@@ -139,6 +158,7 @@ def test_a_resident_walks_the_portal_on_a_phone(live_server, browser, browser_co
         for v in bad:
             problems.append(f"{label}: axe {v['id']} ({v['impact']}): {v['help']} — "
                             + "; ".join(n["html"][:160] for n in v["nodes"][:3]))
+        problems += [f"{label}: record table: {p}" for p in stacked]
         if len(main_text.strip()) < 20:
             problems.append(f"{label}: no main content without JavaScript")
 
