@@ -155,6 +155,8 @@ SOPELI_REQUIRE_2FA = env_bool("SOPELI_REQUIRE_2FA", True)
 LANGUAGE_CODE = "ka"
 LANGUAGES = [("ka", _("Georgian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "sopeli" / "locale"]
+# Georgian amounts group thousands with a no-break space (sopeli/formats/ka/formats.py).
+FORMAT_MODULE_PATH = ["sopeli.formats"]
 USE_I18N = True
 MODELTRANSLATION_DEFAULT_LANGUAGE = "ka"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("ka", "en")

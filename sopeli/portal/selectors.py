@@ -124,7 +124,7 @@ def public_meetings(*, lag: Lag | None = None, body_id: int | None = None, statu
 
 # --- ledger ------------------------------------------------------------------------------------
 def ledger_page_entries(lag: Lag) -> QuerySet[LedgerEntry]:
-    return LedgerEntry.objects.filter(lag=lag).select_related("event").order_by("-seq")
+    return LedgerEntry.objects.filter(lag=lag).order_by("-seq")
 
 
 # --- how decisions are made --------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from sopeli.accounts.permissions import can_manage, can_read_staff_pages, require
 from sopeli.core.ledger import RECIPE_VERSION, entry_as_dict, ledger_entries, ledger_head
 from sopeli.core.tenancy import with_lag
-from sopeli.portal import selectors, services
+from sopeli.portal import ledger_labels, selectors, services
 from sopeli.portal.forms import NewsForm, SubscribeForm
 
 PAGE_SIZE = 20
@@ -104,6 +104,9 @@ def how_we_decide(request, lag):
 @with_lag
 def ledger(request, lag):
     page = Paginator(selectors.ledger_page_entries(lag), LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.label = ledger_labels.label(entry.kind)
+        entry.subject = ledger_labels.subject(entry.fact, lag.currency)
     return render(request, "portal/ledger.html", {"page": page, "head": ledger_head(lag), "recipe_version": RECIPE_VERSION})
 
 

@@ -48,3 +48,22 @@ def test_the_lag_home_in_georgian_names_its_sections(client, kazbegi):
     text = visible_text(client.get("/ka/kazbegi/").content.decode())
     for georgian in ["წევრები", "გადაწყვეტილებები", "ტერიტორია", "გახდით წევრი"]:
         assert georgian in text
+
+
+def test_time_left_and_amounts_read_in_georgian():
+    """Django's Georgian catalogue lacks the words of "6 days, 23 hours"; Sopeli's supplies them, and
+    Georgian amounts group thousands with a no-break space so they never break across lines."""
+    from datetime import datetime, timedelta
+    from decimal import Decimal
+
+    from django.contrib.humanize.templatetags.humanize import intcomma
+    from django.utils import translation
+    from django.utils.timesince import timeuntil
+
+    now = datetime(2026, 11, 27, 12, 0)
+    with translation.override("ka"):
+        assert timeuntil(now + timedelta(days=6, hours=23), now) == "6\xa0დღე, 23\xa0საათი"
+        assert intcomma(Decimal("15000.00")) == "15\xa0000.00"
+    with translation.override("en"):
+        assert timeuntil(now + timedelta(days=6, hours=23), now) == "6\xa0days, 23\xa0hours"
+        assert intcomma(Decimal("15000.00")) == "15,000.00"

@@ -11,6 +11,7 @@ from sopeli.core.audit import audit_record
 from sopeli.core.ledger import verify_chain
 from sopeli.core.models import LedgerEntry
 from sopeli.membership.models import BodyKind
+from sopeli.portal import ledger_labels
 from sopeli.testing.factories import BodyFactory, SeatFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def test_ledger_page_shows_head_and_newest_first(client, world):
 def test_ledger_page_is_paginated_with_fixed_queries(client, lag, django_assert_num_queries):
     url = reverse("portal:ledger", args=[lag.slug])
     audit_record(actor=None, lag=lag, action="a.b", summary="one", public=True)
-    with django_assert_num_queries(4):  # lag, count, page with events, head
+    with django_assert_num_queries(4):  # lag, count, page, head
         assert client.get(url).status_code == 200
     for i in range(60):
         audit_record(actor=None, lag=lag, action="a.b", summary=f"n{i}", public=True)
@@ -65,6 +66,42 @@ def test_ledger_page_is_paginated_with_fixed_queries(client, lag, django_assert_
     assert 'id="entry-61"' in page and 'id="entry-11"' not in page
     assert 'id="entry-11"' in client.get(url + "?page=2").content.decode()
     assert client.get(url + "?page=nonsense").status_code == 200
+
+
+def test_ledger_entries_read_in_words_with_the_facts_own_details(client, lag):
+    audit_record(actor=None, lag=lag, action="projects.payment_record", summary="Payment of 16000.00", public=True,
+                 data={"contract": "2016/1-001", "amount": "16000.00", "grantee": "Mariam"})
+    audit_record(actor=None, lag=lag, action="grants.call_publish", summary="Call 2026/2 published", public=True,
+                 data={"code": "2026/2", "title": {"ka": "მცირე გრანტები", "en": "Small grants"}})
+    english = _page(client, f"/en/{lag.slug}/ledger/")
+    assert "Payment made · 2016/1-001 · 16,000.00 GEL" in english
+    assert "Call published · 2026/2 · Small grants" in english
+    assert "<code class=\"muted\">grants.call_publish</code>" in english  # the verifiable kind stays visible
+    from django.utils import translation
+
+    with translation.override("ka"):
+        georgian = _page(client, f"/ka/{lag.slug}/ledger/")
+        label = str(ledger_labels.KIND_LABELS["grants.call_publish"])
+    assert label != "Call published" and f"{label} · 2026/2 · მცირე გრანტები" in georgian
+    assert "Payment of 16000.00" not in georgian  # the English audit summary is not shown
+
+
+def test_every_public_ledger_kind_has_a_label():
+    """A new public fact must say what it means: each action recorded with public=True has a label."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    kinds = set()
+    for path in root.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        for call in re.finditer(r"audit_record\((.{0,600}?)\)\n", text, re.S):
+            if "public=" in call.group(1) and "public=False" not in call.group(1):
+                kinds.update(re.findall(r'action="([a-z_]+\.[a-z_]+)"', call.group(1)))
+    assert len(kinds) > 40
+    assert sorted(kinds - set(ledger_labels.KIND_LABELS)) == []
 
 
 def test_ledger_file_is_streamed_and_verifies(client, world):
