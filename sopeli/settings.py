@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the arrival time deadlines are judged by, before anything else can make the request wait.
+    "sopeli.core.arrival.ArrivalTimeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -196,6 +198,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("SOPELI_FROM_EMAIL", "Sopeli <noreply@sopeli
 if env_bool("SOPELI_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+# Take the arrival time from the front proxy's X-Request-Start header (nginx: "t=${msec}"). Only behind a
+# proxy that always sets it: a client reaching Sopeli directly could forge it (sopeli/core/arrival.py).
+SOPELI_TRUST_REQUEST_START = env_bool("SOPELI_TRUST_REQUEST_START", False)
 SESSION_COOKIE_SECURE = env_bool("SOPELI_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True

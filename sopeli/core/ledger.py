@@ -151,7 +151,10 @@ def read_jsonl(lines: Iterable[str | bytes]) -> Iterable[dict[str, Any]]:
 def ledger_append(*, lag, fact: Mapping[str, Any], event=None):
     """Append ``fact`` to ``lag``'s chain; serialised per LAG so concurrent facts never fork it.
 
-    PostgreSQL: the LAG row is locked (``SELECT … FOR UPDATE``) until the transaction ends.
+    PostgreSQL: the LAG row is locked (``SELECT … FOR NO KEY UPDATE``) until the transaction ends. That
+    mode serialises appends as well as FOR UPDATE would, but does not block the key-share locks that
+    every insert of a row pointing at the LAG takes (an application, an audit event): with FOR UPDATE,
+    each public fact made every write in its LAG wait until its transaction ended.
     SQLite: Sopeli opens every transaction as ``IMMEDIATE``, so writers are already serialised.
     The unique (lag, seq) constraint is the last guard either way.
     """
@@ -161,7 +164,7 @@ def ledger_append(*, lag, fact: Mapping[str, Any], event=None):
     from sopeli.core.privacy import scrub
 
     with transaction.atomic():
-        Lag.objects.select_for_update().filter(pk=lag.pk).values_list("pk", flat=True).first()
+        Lag.objects.select_for_update(no_key=True).filter(pk=lag.pk).values_list("pk", flat=True).first()
         last = LedgerEntry.objects.filter(lag_id=lag.pk).order_by("-seq").values("seq", "hash").first()
         seq, prev = (last["seq"] + 1, last["hash"]) if last else (1, GENESIS)
         fields = build_entry(seq=seq, prev_hash=prev, fact=scrub(fact))
