@@ -6,20 +6,32 @@ Issue 4's proof, "concurrency on PostgreSQL through the real server":
    CONC_APPLICANTS applicants [200] with ready drafts, each logged in (a session made with SessionStore)
    and holding the CSRF token of their review page; CONC_DOUBLES of them [40] double-click (two POSTs at
    the same instant). The POSTs are spread from CONC_BEFORE seconds [2] before the deadline to CONC_AFTER
-   [2] after it, each in its own thread. Checked from the HTTP answers and the database: every on-time
-   submission accepted exactly once (one number, one audit event, numbers gapless), every late one
-   refused with the "deadline" message whose "it is now" is after the deadline second, submitted_at ≤ the
-   deadline second for every accepted one, nothing sent after the deadline second accepted, no 5xx.
+   [2] after it, each in its own thread, over a connection opened beforehand (as a browser has one open
+   since it loaded the form). On time or late is decided by the moment each request was SENT: before the
+   end of the deadline second = on time (client and server share this machine's clock). A request sent
+   in the last CONC_BOUNDARY_MS [50] ms of that second may reach the server after it, and is then late by
+   the server's clock at arrival: those are counted apart, and either answer must agree with the arrival.
+   Checked from the HTTP answers and the database: every request sent on time accepted, each application
+   exactly once (one number, one audit event, numbers gapless), every late one refused with the
+   "deadline" message whose "it is now" is after the deadline second, submitted_at ≤ the deadline second
+   for every accepted one, nothing sent after the deadline second accepted (but as the answer to its
+   on-time twin), no 5xx. The server judges each request at its arrival (``request.arrived_at``,
+   sopeli/core/arrival.py: nginx's stamp, see below), not after it waited for a thread or a lock.
 2. Two managers and the budget. A decided selection on another call of the same LAG (budget 100,000:
    ten projects funded at 10,000; a reserve list of 40 at 2,000 each). Two manager sessions each POST
    CONC_MANAGER_REQUESTS [20] reserve activations ("activate", half of them adding 1,000 GEL) all at once,
-   while CONC_WITHDRAWALS [4] funded applicants withdraw through their own pages. Checked: no 5xx, the
+   while CONC_WITHDRAWALS [4] funded applicants withdraw through their own pages (each withdrawal funds
+   the reserve with the money it frees, at once). Checked: no 5xx, the
    money committed never exceeds budget + money added (+ the raise, 0 under the strict rule), the money
    added in the database is exactly what the accepted requests added, no reserve project funded twice,
    the reserve funded in rank order, and no money lost (everything that fits is funded).
 
 Set-up goes through the services and models in this process; then gunicorn (production settings,
-CONC_WORKERS [4] workers × CONC_THREADS [8] threads) serves 127.0.0.1 only. Prints a table and writes it
+CONC_WORKERS [4] gthread workers × CONC_THREADS [8] threads) serves 127.0.0.1 only, behind nginx as the
+README's deployment has it (CONC_PROXY [nginx]; needs `apt-get install nginx-light`): nginx stamps each
+request's arrival (`X-Request-Start "t=${msec}"`, trusted by the app here) before it can wait for a
+gunicorn thread. CONC_PROXY=none sends the requests to gunicorn directly; the arrival is then stamped by
+the first middleware, once a thread has picked the request up. Prints a table and writes it
 to bench-results/concurrency-<UTC timestamp>.md; exits 1 if any invariant fails. The PostgreSQL cluster
 and gunicorn are stopped on every exit. Helpers shared with `make bench` come from bench/run.py.
 """
@@ -32,6 +44,7 @@ import os
 import re
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -54,8 +67,13 @@ APPLICANTS = int(os.environ.get("CONC_APPLICANTS", "200"))
 DOUBLES = int(os.environ.get("CONC_DOUBLES", "40"))
 BEFORE = float(os.environ.get("CONC_BEFORE", "2"))
 AFTER = float(os.environ.get("CONC_AFTER", "2"))
+# A request sent this close to the end of the deadline second may reach the server after it: by the server's
+# clock at arrival it is then late. Such requests are counted apart; either answer must match the arrival.
+BOUNDARY = float(os.environ.get("CONC_BOUNDARY_MS", "50")) / 1000
 WORKERS = os.environ.get("CONC_WORKERS", "4")
 THREADS = os.environ.get("CONC_THREADS", "8")
+PROXY = os.environ.get("CONC_PROXY", "nginx")  # "nginx" (the README's deployment) or "none" (gunicorn alone)
+NGINX = os.environ.get("CONC_NGINX", shutil.which("nginx") or "/usr/sbin/nginx")
 MANAGER_REQUESTS = int(os.environ.get("CONC_MANAGER_REQUESTS", "20"))
 WITHDRAWALS = int(os.environ.get("CONC_WITHDRAWALS", "4"))
 REQUEST_TIMEOUT = 150  # seconds, per request
@@ -84,7 +102,10 @@ class Answer:
         return self.done - self.sent
 
 
-def send(port: int, method: str, path: str, cookies: dict, form: dict | None = None, *, read_body: bool = False) -> Answer:
+def send(port: int, method: str, path: str, cookies: dict, form: dict | None = None, *, read_body: bool = False,
+         at: float | None = None) -> Answer:
+    """One request; with ``at`` (time.time()), connect first and send at that moment, as a browser that has
+    its connection open since it loaded the form: ``sent`` is then the moment the request itself goes out."""
     headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()), "Host": f"127.0.0.1:{port}"}
     body = None
     if form is not None:
@@ -94,6 +115,9 @@ def send(port: int, method: str, path: str, cookies: dict, form: dict | None = N
     answer = Answer()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
     try:
+        if at is not None:
+            conn.connect()
+            sleep_until(at)
         answer.sent = time.time()
         conn.request(method, path, body=body, headers=headers)
         response = conn.getresponse()
@@ -182,7 +206,7 @@ def build_world() -> dict:
     from django.utils import timezone
 
     from sopeli.accounts.models import Role
-    from sopeli.grants.models import Application, Call, Outcome, RankingResult, Selection, Stage
+    from sopeli.grants.models import Application, Call, CallCounter, Outcome, RankingResult, Selection, Stage
     from sopeli.grants.testing import published_call, ready_application
     from sopeli.grants.workflow import ApplicationStatus, CallStatus
     from sopeli.testing.factories import LagFactory, SettlementFactory, give_totp, grant_role
@@ -204,7 +228,8 @@ def build_world() -> dict:
     money_call = published_call(lag, actor=managers[0], code="2026/C2")
     now = timezone.now().replace(microsecond=0)
     Call.objects.filter(pk=money_call.pk).update(status=CallStatus.EVALUATED, opens_at=now - timedelta(days=40),
-                                                 closes_at=now - timedelta(days=30), last_number=FUNDED + RESERVE)
+                                                 closes_at=now - timedelta(days=30))
+    CallCounter.objects.filter(call=money_call).update(last_number=FUNDED + RESERVE)
     cm = money_call.call_measures.get()
     cm.budget = BUDGET
     cm.save(update_fields=["budget"])
@@ -281,9 +306,8 @@ def submissions(port: int, world: dict) -> dict:
             jobs.append({"app": app.pk, "copy": copy, "at": at, "path": paths[app.pk][1], "form": forms[app.pk]})
 
     def post(job):
-        sleep_until(job["at"])
         form = job["form"]
-        job["answer"] = send(port, "POST", job["path"], form["cookies"], {"csrfmiddlewaretoken": form["token"]})
+        job["answer"] = send(port, "POST", job["path"], form["cookies"], {"csrfmiddlewaretoken": form["token"]}, at=job["at"])
 
     t = time.monotonic()
     fire(jobs, post)
@@ -348,10 +372,41 @@ def submissions(port: int, world: dict) -> dict:
             rows[job["app"]].refresh_from_db()
             if rows[job["app"]].submitted_at.replace(microsecond=0) > deadline:
                 problems.append(f"application {job['app']}: sent after the deadline second and accepted")
+    # On time or late by the moment the request was SENT (this machine's clock, the server's too): the deadline
+    # second is on time, so "on time" is sent before deadline_ts + 1. Every request sent on time must be
+    # accepted, whatever it then waited for; an application is accepted once however many requests it sent.
+    def sent_on_time(job) -> bool:
+        return job["answer"].sent < deadline_ts + 1 - BOUNDARY
+
+    def sent_at_the_boundary(job) -> bool:
+        return deadline_ts + 1 - BOUNDARY <= job["answer"].sent < deadline_ts + 1
+
+    for job in jobs:
+        if sent_on_time(job) and job["kind"] != "accepted":
+            offset = job["answer"].sent - (deadline_ts + 1)
+            problems.append(f"application {job['app']}: sent {-offset:.3f} s before the deadline second ended, "
+                            f"answered {job['kind']}" + (f" (server: it is now {job['server_now']:%H:%M:%S})" if job["server_now"] else ""))
+    on_time_jobs = [j for j in jobs if sent_on_time(j)]
+    boundary_jobs = [j for j in jobs if sent_at_the_boundary(j)]
+    late_jobs = [j for j in jobs if not sent_on_time(j) and not sent_at_the_boundary(j)]
+    on_time_apps = {j["app"] for j in on_time_jobs}
+    late_only_apps = {j["app"] for j in late_jobs} - on_time_apps - {j["app"] for j in boundary_jobs}
     pairs = [js for js in by_app.values() if len(js) == 2]
     collapsed = sum(1 for js in pairs if all(j["kind"] == "accepted" for j in js))
     split_pairs = sum(1 for js in pairs if {j["kind"] for j in js} == {"accepted", "late"})
-    sent_on_time_refused = sum(1 for j in jobs if j["kind"] == "late" and math.floor(j["answer"].sent) <= deadline_ts)
+    sent_on_time_refused = sum(1 for j in on_time_jobs if j["kind"] != "accepted")
+    counts = {
+        "on_time_requests": len(on_time_jobs), "on_time_apps": len(on_time_apps),
+        "on_time_accepted_requests": sum(1 for j in on_time_jobs if j["kind"] == "accepted"),
+        "on_time_apps_submitted_once": sum(1 for pk in on_time_apps if rows[pk].status == "submitted" and events[pk] == 1),
+        "late_requests": len(late_jobs), "late_apps": len(late_only_apps),
+        "late_refused_requests": sum(1 for j in late_jobs if j["kind"] == "late"),
+        "late_accepted_as_twin": sum(1 for j in late_jobs if j["kind"] == "accepted"),
+        "late_apps_still_drafts": sum(1 for pk in late_only_apps if rows[pk].status == "draft"),
+        "boundary_requests": len(boundary_jobs),
+        "boundary_accepted": sum(1 for j in boundary_jobs if j["kind"] == "accepted"),
+        "boundary_refused": sum(1 for j in boundary_jobs if j["kind"] == "late"),
+    }
     lat = [j["answer"].seconds for j in jobs if not j["answer"].error]
     clock_lag = [rows[pk].submitted_at.timestamp() - min(j["answer"].sent for j in by_app[pk]) for pk in accepted_apps]
     # refused: the server's "it is now" is whole seconds, so this is the lag rounded down to the second (a lower bound)
@@ -361,7 +416,7 @@ def submissions(port: int, world: dict) -> dict:
         "accepted_apps": len(accepted_apps), "refused_apps": len(refused_apps), "collapsed": collapsed, "split_pairs": split_pairs,
         "db_submitted": len(submitted), "db_drafts": sum(1 for r in rows.values() if r.status == "draft"),
         "numbers": f"1–{numbers[-1]}" if numbers else "—", "events": sum(events.values()),
-        "sent_on_time_refused": sent_on_time_refused, "latency": lat, "clock_lag": clock_lag, "refused_lag": refused_lag,
+        "sent_on_time_refused": sent_on_time_refused, **counts, "latency": lat, "clock_lag": clock_lag, "refused_lag": refused_lag,
         "first_sent": min(j["answer"].sent for j in jobs) - deadline_ts, "last_sent": max(j["answer"].sent for j in jobs) - deadline_ts,
         "prepare_seconds": prepare_seconds, "burst_seconds": burst_seconds, "problems": problems,
         "last_accepted": max((rows[pk].submitted_at for pk in accepted_apps), default=None),
@@ -400,9 +455,8 @@ def money(port: int, world: dict) -> dict:
                      "data": {"reason": "Found other money."}})
 
     def post(job):
-        sleep_until(job["at"])
         job["answer"] = send(port, "POST", job["path"], job["form"]["cookies"],
-                             {"csrfmiddlewaretoken": job["form"]["token"], **job["data"]}, read_body=True)
+                             {"csrfmiddlewaretoken": job["form"]["token"], **job["data"]}, read_body=True, at=job["at"])
 
     t = time.monotonic()
     fire(jobs, post)
@@ -488,7 +542,9 @@ def render(sub: dict, mon: dict, total_seconds: float, load_before: float) -> st
     lines = [
         f"# Sopeli concurrency proof, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {'PASS' if ok else 'FAIL'}",
         "",
-        f"gunicorn {WORKERS} workers × {THREADS} threads on 127.0.0.1, production settings (DEBUG off), throwaway "
+        ("nginx in front (stamps X-Request-Start on arrival), " if PROXY == "nginx" else
+         "no front proxy (arrival stamped by the first middleware), ") +
+        f"gunicorn {WORKERS} gthread workers × {THREADS} threads on 127.0.0.1, production settings (DEBUG off), throwaway "
         f"PostgreSQL (fsync off); {os.cpu_count()} CPU cores, load average before/after {load_before:.1f}/{os.getloadavg()[0]:.1f}.",
         "",
         f"## 1. Submissions at the deadline ({deadline:%H:%M:%S} UTC, {deadline.astimezone(TBILISI):%H:%M:%S} Tbilisi)",
@@ -510,15 +566,25 @@ def render(sub: dict, mon: dict, total_seconds: float, load_before: float) -> st
         f"| numbers given (unique, no gaps) | {sub['numbers']} |",
         f"| latest accepted submitted_at | {sub['last_accepted'].astimezone(TBILISI):%H:%M:%S.%f} |" if sub["last_accepted"] else "| latest accepted | — |",
         f"| earliest refusal's server clock (\"it is now\") | {sub['first_refused']:%H:%M:%S} |" if sub["first_refused"] else "| earliest refusal | — |",
-        f"| sent on time by the client's clock but refused (the server read its clock after the deadline second) | {sub['sent_on_time_refused']} |",
+        f"| **sent on time** (more than {BOUNDARY * 1000:.0f} ms before the end of the deadline second): requests / applications | "
+        f"{sub['on_time_requests']} / {sub['on_time_apps']} |",
+        f"| … answered accepted: requests / applications submitted exactly once (one number, one event) | "
+        f"{sub['on_time_accepted_requests']} / {sub['on_time_apps_submitted_once']} |",
+        f"| … refused or anything else (must be 0) | {sub['sent_on_time_refused']} |",
+        f"| sent in the last {BOUNDARY * 1000:.0f} ms of the deadline second (may arrive after it): requests — accepted / refused | "
+        f"{sub['boundary_requests']} — {sub['boundary_accepted']} / {sub['boundary_refused']} |",
+        f"| **sent late**: requests / applications with no request sent on time | {sub['late_requests']} / {sub['late_apps']} |",
+        f"| … refused as late: requests / those applications still drafts | {sub['late_refused_requests']} / {sub['late_apps_still_drafts']} |",
+        f"| … answered with the submission of an on-time twin (double click) | {sub['late_accepted_as_twin']} |",
         f"| request time p50 / p95 / max (ms) | {ms(sub['latency'], 50)} / {ms(sub['latency'], 95)} / {ms(sub['latency'], 100)} |",
-        f"| sent → server clock read, accepted, p50 / max (ms) | {ms(sub['clock_lag'], 50)} / {ms(sub['clock_lag'], 100)} |",
+        f"| sent → arrival stamp (submitted_at), accepted, p50 / max (ms) | {ms(sub['clock_lag'], 50)} / {ms(sub['clock_lag'], 100)} |",
         f"| sent → server clock read, refused, p50 / max (whole seconds, a lower bound) | "
         f"{pct(sub['refused_lag'], 50):.0f} / {pct(sub['refused_lag'], 100):.0f} |" if sub["refused_lag"] else "| refused lag | — |",
         f"| burst / preparing sessions and CSRF (s) | {sub['burst_seconds']:.1f} / {sub['prepare_seconds']:.1f} |",
         "",
-        "Invariants: every accepted submitted_at ≤ the deadline second; every refusal's server time > the deadline second; "
-        "nothing sent after the deadline second accepted; one submission event and one number per accepted application; "
+        "Invariants: every request sent on time accepted (each application once); every accepted submitted_at ≤ the "
+        "deadline second; every refusal's server time > the deadline second; nothing sent after the deadline second "
+        "accepted (except as its on-time twin's submission); one submission event and one number per accepted application; "
         "the database agrees with every HTTP answer; no 5xx.",
         "",
         "## 2. Two managers activating the reserve of the same measure at once",
@@ -536,7 +602,8 @@ def render(sub: dict, mon: dict, total_seconds: float, load_before: float) -> st
         f"| budget + added + raise (the ceiling) | {mon['ceiling']:,} |",
         f"| committed: sum of funded grants | {mon['funded_sum']:,} |",
         f"| expected if every fitting reserve project is funded once | {mon['expected_sum']:,} |",
-        f"| reserve projects funded (in rank order) / named in the answers | {mon['activated']} / {mon['funded_refs']} |",
+        f"| reserve projects funded (in rank order) / named in the managers' answers (withdrawals fund the rest) | "
+        f"{mon['activated']} / {mon['funded_refs']} |",
         f"| left free (less than one reserve grant) | {mon['remaining_free']:,} |",
         f"| request time p50 / p95 / max (ms); burst (s) | {ms(mon['latency'], 50)} / {ms(mon['latency'], 95)} / "
         f"{ms(mon['latency'], 100)}; {mon['burst_seconds']:.1f} |",
@@ -568,8 +635,69 @@ def postgres_deadlocks(database_url: str) -> list[str]:
     return out
 
 
+NGINX_CONF = """
+{user}worker_processes 1;
+daemon off;
+pid {scratch}/nginx.pid;
+error_log {scratch}/nginx-error.log warn;
+events {{ worker_connections 2048; }}
+http {{
+    access_log off;
+    client_body_temp_path {scratch}/nginx-body;
+    proxy_temp_path {scratch}/nginx-proxy;
+    fastcgi_temp_path {scratch}/nginx-fastcgi;
+    uwsgi_temp_path {scratch}/nginx-uwsgi;
+    scgi_temp_path {scratch}/nginx-scgi;
+    upstream sopeli {{ server 127.0.0.1:{upstream}; keepalive 64; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://sopeli;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Request-Start "t=${{msec}}";
+            proxy_read_timeout 300s;
+        }}
+    }}
+}}
+"""
+
+
+def start_nginx(scratch: str, upstream: int) -> tuple[subprocess.Popen, int]:
+    """nginx in front of gunicorn, as the README's deployment has it: it stamps X-Request-Start on arrival."""
+    port = bench.free_port()
+    conf = Path(scratch) / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(user="user root;\n" if os.geteuid() == 0 else "", scratch=scratch,
+                                      upstream=upstream, port=port))
+    proc = subprocess.Popen([NGINX, "-p", scratch, "-c", str(conf), "-e", f"{scratch}/nginx-error.log"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    for _ in range(100):
+        try:
+            if bench.get(port, "/healthz") == 200:
+                return proc, port
+        except OSError:
+            time.sleep(0.1)
+    stop_nginx(proc)
+    raise RuntimeError("nginx did not start: " + (Path(scratch) / "nginx-error.log").read_text(errors="replace")[-2000:])
+
+
+def stop_nginx(proc: subprocess.Popen | None) -> None:
+    if proc is None:
+        return
+    proc.send_signal(signal.SIGQUIT)  # graceful: finish the requests in flight
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if PROXY == "nginx" and not Path(NGINX).exists():
+        print("make concurrency serves through nginx, as a deployment does: apt-get install nginx-light "
+              "(or CONC_PROXY=none for gunicorn alone)", file=sys.stderr)
+        return 2
     load_before = os.getloadavg()[0]
     started = time.monotonic()
     database_url = bench.start_postgres()
@@ -577,9 +705,11 @@ def main() -> int:
     scratch = tempfile.mkdtemp(prefix="sopeli-concurrency-")
     env = {**bench.production_env(database_url, str(Path(scratch) / "static")),
            "SOPELI_MEDIA_ROOT": str(Path(scratch) / "media"), "SOPELI_VAR_DIR": scratch,
-           "SOPELI_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+           "SOPELI_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+           # Behind nginx the arrival is nginx's stamp (gunicorn listens on 127.0.0.1, reached only through it here).
+           "SOPELI_TRUST_REQUEST_START": "true" if PROXY == "nginx" else "false"}
     os.environ.update(env)
-    server = None
+    server = proxy = None
     try:
         bench.migrate_and_collect(env)
         import django
@@ -596,6 +726,9 @@ def main() -> int:
         server_log = Path(scratch) / "gunicorn.log"
         server = bench.start_gunicorn(env, port, WORKERS, THREADS, server_log)
         log(f"gunicorn {WORKERS}×{THREADS} on 127.0.0.1:{port}")
+        if PROXY == "nginx":
+            proxy, port = start_nginx(scratch, port)
+            log(f"nginx on 127.0.0.1:{port} in front (X-Request-Start \"t=${{msec}}\")")
         sub = submissions(port, world)
         log(f"submissions: {dict(sub['kinds'])}; {len(sub['problems'])} problems")
         mon = money(port, world)
@@ -616,6 +749,7 @@ def main() -> int:
         log(f"written to {out.relative_to(ROOT)}")
         return 1 if sub["problems"] or mon["problems"] else 0
     finally:
+        stop_nginx(proxy)
         bench.stop_gunicorn(server)
         try:
             from django.db import connections

@@ -11,7 +11,7 @@ class CallAdmin(TranslationAdmin):
     list_display = ("code", "title", "lag", "status", "opens_at", "closes_at")
     list_filter = ("lag", "status")
     search_fields = ("code", "title")
-    readonly_fields = ("snapshot", "published_at", "last_number")
+    readonly_fields = ("snapshot", "published_at")
 
 
 @admin.register(Application)

@@ -110,6 +110,12 @@ class Outcome(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
+# What an appeal can end in: an outcome of the ranking, or (an ineligibility appeal upheld before the
+# ranking) "eligible": the application is then scored and ranked with the others.
+APPEAL_ELIGIBLE = "eligible"
+APPEAL_OUTCOMES = [*Outcome.choices, (APPEAL_ELIGIBLE, _("eligible"))]
+
+
 class AppealStatus(models.TextChoices):
     FILED = "filed", _("filed")
     REJECTED = "rejected", _("rejected with reasons")
@@ -178,8 +184,6 @@ class Call(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     received_list_published_at = models.DateTimeField(_("received list published"), null=True, blank=True)
     results_published_at = models.DateTimeField(_("results published"), null=True, blank=True)
-    # Numbers are handed out at submission under a row lock on the call (services.applications).
-    last_number = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -244,6 +248,22 @@ class Call(models.Model):
 
     def deadline_for(self, stage: str) -> models.DateTimeField:
         return self.ideas_close_at if stage == Stage.IDEA and self.has_idea_stage else self.closes_at
+
+
+class CallCounter(models.Model):
+    """The last reference number handed out in a call (gapless, per call).
+
+    A row of its own so that numbering a submission locks nothing anyone else waits for: the call row
+    is locked by managers' work (amendments, closing, paper applications), this one only by
+    ``services.applications`` for the few statements that give a submission its number. Created with
+    the call's publication (and on first use for calls made otherwise, e.g. in tests).
+    """
+
+    call = models.OneToOneField(Call, primary_key=True, on_delete=models.CASCADE, related_name="counter")
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.call_id}: {self.last_number}"
 
 
 class CallMeasure(models.Model):
@@ -828,9 +848,13 @@ class Appeal(models.Model):
     original_outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
     original_score = models.DecimalField(**POINTS, null=True, blank=True)
     original_amount = models.DecimalField(**MONEY, null=True, blank=True)
-    new_outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    # An ineligibility appeal: the check's reason as it stood when the appeal was filed, and the reason
+    # of the new check if it found the application ineligible again (the check itself is one row).
+    original_reason = models.TextField(_("reason of the original decision"), blank=True)
+    new_outcome = models.CharField(max_length=12, choices=APPEAL_OUTCOMES, blank=True)
     new_score = models.DecimalField(**POINTS, null=True, blank=True)
     new_amount = models.DecimalField(**MONEY, null=True, blank=True)
+    new_reason = models.TextField(_("reason of the new decision"), blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

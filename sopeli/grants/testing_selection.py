@@ -112,7 +112,7 @@ def build_s2(lag, *, manager=None, evaluators=None, applicants=None, tie_breaks=
         app_services.application_submit(actor=late_user, application=late, now=S2_DEADLINE + timedelta(seconds=1))
     except ValidationError as exc:
         late_error = " ".join(exc.messages)
-    call_services.call_close(actor=manager, call=call, now=S2_DEADLINE + timedelta(minutes=1))
+    call_services.call_close(actor=manager, call=call, now=S2_DEADLINE + timedelta(minutes=5))
     decided = S2_DEADLINE + timedelta(days=3)
     for letter, app in apps.items():
         checks.check_decide(actor=manager, application=app, eligible=letter != "H",

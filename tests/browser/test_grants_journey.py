@@ -190,7 +190,9 @@ def test_a_call_from_publication_to_results_and_an_appeal(live_server, page, lag
     no_sideways_scroll(page)
     screenshot(page, "grants-journey-2b-late-phone")
     assert Application.objects.get(pk=draft.pk).status == ApplicationStatus.DRAFT
-    call_command("grants_due")  # the cron job closes the call
+    # The cron job closes the call once on-time submissions can no longer be in progress (CLOSING_GRACE).
+    Call.objects.filter(pk=call.pk).update(closes_at=timezone.now().replace(microsecond=0) - dt.timedelta(minutes=3))
+    call_command("grants_due")
     call.refresh_from_db()
     assert call.status == CallStatus.CLOSED
 

@@ -17,7 +17,21 @@ Re-evaluation
     new score and the new outcome: not fundable → not funded; fundable → back on the measure's
     reserve list at its new rank, and funded if the free money reaches it in rank order (the same
     ``rules.activate_reserve`` walk as any reserve activation; grants already given are never taken
-    back). For an ineligible application a re-evaluation reopens the eligibility check instead.
+    back).
+Ineligibility
+    An appeal against an ineligibility decision is rejected with reasons (the application stays
+    ineligible) or upheld: the eligibility check is reopened (the application is "submitted" again and
+    the check pending) and the manager decides it again with ``checks.check_decide``. The reason of
+    the original decision is copied onto the appeal when it is filed, so it stays visible beside the
+    new one. Ineligible again → the appeal is resolved "ineligible" with the new reason. Eligible →
+    the application is scored like any other (``evaluation_assign``; its evaluators never assessed
+    it); if the measure's selection is not decided yet the appeal is resolved "eligible" at once and
+    the application is ranked with the others; if it is, the appeal stays open until the scoring is
+    finished and ``appeal_resolve`` ranks it into the decided selection as above.
+Locks
+    In the grants order (package README): selection → appeal → application. ``appeal_resolve`` is
+    reached from a score sheet's submission, which already holds the application; it takes the
+    selection before re-ranking, so it never holds ranking rows while waiting for the selection.
 Publicity
     Filing, the manager's decision and the new outcome are public facts (ledger) with the reference
     and outcomes only; the grounds and reasons are shown to the applicant and staff.
@@ -38,19 +52,22 @@ from sopeli.accounts.models import User
 from sopeli.core.audit import audit_record
 from sopeli.grants import rules, workflow
 from sopeli.grants.models import (
+    APPEAL_ELIGIBLE,
     Appeal,
     AppealStatus,
     Application,
     Assignment,
     AssignmentRound,
     AttachmentPurpose,
+    CheckOutcome,
+    EligibilityCheck,
     EvaluatorPool,
     Outcome,
     RankingResult,
     Selection,
 )
 from sopeli.grants.services.applications import _store
-from sopeli.grants.services.evaluation import LinkIndex, _load, _pick, final_score
+from sopeli.grants.services.evaluation import ORIGINAL_ROUNDS, LinkIndex, _load, _pick, final_score
 from sopeli.grants.workflow import ApplicationStatus
 
 OPEN_STATUSES = (AppealStatus.FILED, AppealStatus.REEVALUATION)
@@ -98,11 +115,14 @@ def appeal_file(*, actor: User, application: Application, grounds: str, uploads:
     if len(uploads) > 5:
         raise ValidationError(_("At most 5 files with an appeal."))
     result = current_result(app)
+    ineligible = app.status == ApplicationStatus.INELIGIBLE
+    check = getattr(app, "eligibility", None) if ineligible else None
     appeal = Appeal.objects.create(
         application=app, filed_by=actor, grounds=grounds[:10000], filed_at=now,
-        original_outcome=result.outcome if result else Outcome.INELIGIBLE,
-        original_score=result.score if result else None,
+        original_outcome=Outcome.INELIGIBLE if ineligible or not result else result.outcome,
+        original_score=result.score if result and not ineligible else None,
         original_amount=result.awarded_amount if result and result.outcome == Outcome.FUNDED else None,
+        original_reason=check.reason if check is not None else "",
     )
     for upload in uploads:
         _store(app, upload, actor=actor, purpose=AttachmentPurpose.APPEAL, appeal=appeal)
@@ -148,6 +168,8 @@ def appeal_order_reevaluation(*, actor: User | None, appeal: Appeal, reason: str
     created: list[Assignment] = []
     if app.status == ApplicationStatus.INELIGIBLE:
         move = workflow.transition(workflow.APPLICATION_TRANSITIONS, app.status, "reopen_check")
+        # The check is decided again; its original reason is on the appeal (copied when filed).
+        EligibilityCheck.objects.filter(application=app).update(outcome=CheckOutcome.PENDING, decided_at=None)
     else:
         move = workflow.transition(workflow.APPLICATION_TRANSITIONS, app.status, "reevaluate")
         call = app.call
@@ -170,9 +192,12 @@ def appeal_order_reevaluation(*, actor: User | None, appeal: Appeal, reason: str
     app.save(update_fields=["status", "status_changed_at", "updated_at"])
     appeal.status, appeal.decision_reason, appeal.decided_by, appeal.decided_at = AppealStatus.REEVALUATION, (reason or "").strip()[:5000], actor, now
     appeal.save()
+    reopened = move.action == "reopen_check"
     audit_record(actor=actor, lag=app.lag, action="grants.appeal_reevaluation", target=app, public=True,
-                 summary=f"Application {app.reference}: re-evaluation ordered after an appeal",
-                 data={"application": app.pk, "reference": app.reference, "appeal": appeal.pk, "evaluators": len(created)})
+                 summary=f"Application {app.reference}: "
+                 + ("eligibility check reopened after an appeal" if reopened else "re-evaluation ordered after an appeal"),
+                 data={"application": app.pk, "reference": app.reference, "appeal": appeal.pk, "evaluators": len(created),
+                       "check_reopened": reopened})
     if created:
         from sopeli.grants.services.evaluation import _mail_new_assignments
 
@@ -189,14 +214,20 @@ def appeal_resolve(*, actor: User | None, appeal: Appeal, now: datetime | None =
         raise ValidationError(_("No re-evaluation is running for this appeal."))
     app = Application.objects.select_for_update(of=("self",)).select_related("call", "lag").get(pk=appeal.application_id)
     call = app.call
-    sheets = [a.sheet for a in Assignment.objects.filter(appeal=appeal, round=AssignmentRound.APPEAL, conflict_declared=False,
-                                                          sheet__submitted_at__isnull=False)
+    # An ineligibility appeal: the application was never scored before, so its (first) sheets are the new ones.
+    rounds = Assignment.objects.filter(appeal=appeal, round=AssignmentRound.APPEAL)
+    if appeal.original_outcome == Outcome.INELIGIBLE:
+        rounds = Assignment.objects.filter(application=app, round__in=ORIGINAL_ROUNDS)
+    sheets = [a.sheet for a in rounds.filter(conflict_declared=False, sheet__submitted_at__isnull=False)
               .select_related("sheet").prefetch_related("sheet__scores").order_by("assigned_at", "id")]
     final = final_score(call, list(call.criteria.all()), sheets)
     if final is None:
         raise ValidationError(_("The re-evaluation is not finished yet."))
     result = current_result(app)
     selection: Selection | None = result.selection if result else None
+    if selection is not None:
+        # Before touching any ranking row: a reserve activation holds the selection while it writes them.
+        selection = Selection.objects.select_for_update(of=("self",)).select_related("call__lag").get(pk=selection.pk)
     from sopeli.grants.services import selection as sel
 
     if not final.assessment.fundable or result is None:
@@ -231,6 +262,35 @@ def appeal_resolve(*, actor: User | None, appeal: Appeal, now: datetime | None =
                        "original": {"outcome": appeal.original_outcome, "score": str(appeal.original_score)},
                        "new": {"outcome": outcome, "score": str(final.total), "amount": str(amount) if amount else None}})
     return appeal
+
+
+def open_check_appeal(app: Application, *, lock: bool = False) -> Appeal | None:
+    """The application's upheld ineligibility appeal still waiting for the new check (or its scores)."""
+    qs = Appeal.objects.filter(application=app, status=AppealStatus.REEVALUATION, original_outcome=Outcome.INELIGIBLE)
+    return (qs.select_for_update(of=("self",)) if lock else qs).order_by("-filed_at").first()
+
+
+def check_decided_again(*, actor: User | None, appeal: Appeal, app: Application, eligible: bool, reason: str,
+                        now: datetime) -> None:
+    """The reopened eligibility check has been decided (``checks.check_decide``, which holds both locks).
+
+    Ineligible again: the appeal ends "ineligible" with the new reason. Eligible: the application is
+    scored like the others; before the measure's selection is decided the appeal ends "eligible" now
+    (it is ranked with the others), after it the appeal waits for the scores (``appeal_resolve``).
+    """
+    from sopeli.grants.services.selection import decided_selection
+
+    if eligible and decided_selection(app.measure_id) is not None:
+        return  # resolved by appeal_resolve once the scoring is finished
+    appeal.status, appeal.resolved_at = AppealStatus.RESOLVED, now
+    appeal.new_outcome = APPEAL_ELIGIBLE if eligible else Outcome.INELIGIBLE
+    appeal.new_reason = "" if eligible else reason
+    appeal.save(update_fields=["status", "resolved_at", "new_outcome", "new_reason"])
+    audit_record(actor=actor, lag=app.lag, action="grants.appeal_resolve", target=app, public=True,
+                 summary=f"Application {app.reference}: eligibility checked again after an appeal: "
+                 + ("eligible" if eligible else "ineligible"),
+                 data={"application": app.pk, "reference": app.reference, "appeal": appeal.pk,
+                       "original": {"outcome": appeal.original_outcome}, "new": {"outcome": appeal.new_outcome}})
 
 
 def _rerank(selection: Selection, result: RankingResult, score: Decimal) -> None:

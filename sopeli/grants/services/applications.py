@@ -4,14 +4,22 @@ Drafts are saved at every step (``application_update``, ``application_answers_sa
 ``application_budget_save``, ``attachment_add``) and can be left and resumed. ``application_submit``
 is the one moment that matters:
 
-- the time is read from the server clock **first**, before any lock is waited for, and compared
-  with the deadline to the second (``rules.is_on_time``): a late request is refused with a clear
-  message whatever else is wrong with it;
-- it is idempotent: the application row is locked and the move is a conditional update on
-  ``status='draft'``, so a double click or a retry after a lost response returns the same
-  submission instead of a second one or an error;
-- the number comes from the call row, locked for the increment, so numbers are unique and gapless
-  per call (a database constraint backs this up).
+- the deadline is judged at the request's **arrival** (``now=``: the view passes
+  ``request.arrived_at``, stamped by ``sopeli.core.arrival`` before the request waited for anything),
+  to the second (``rules.is_on_time``). Under a rush a request may wait for a server thread and for
+  the numbering lock; that wait must not turn an on-time submission into a late one;
+- a late request, and a repeat of one already submitted, are answered **before any lock** is taken:
+  a late one is refused with a clear message whatever else is wrong with it, a double click or a
+  retry after a lost response returns the same submission;
+- then, in one short transaction: the application row is locked (its twin from a double click waits
+  here and then finds it submitted), its completeness checked again, and only the last statements
+  lock the call's numbering counter (``CallCounter``, a row nobody else locks): number, conditional
+  update on ``status='draft'``, audit event, commit. Numbers are unique and gapless per call (a
+  database constraint backs this up), and one applicant's submission never waits for another's
+  checks.
+
+Locks, in the one order every grants service keeps (see the package README): call → selection →
+appeal → application → call counter → LAG (the ledger, last). Drafts lock only their application.
 
 Aid rate and limits (``projects.rules.check_aid``): shown while typing, and enforced at submission —
 an applicant cannot submit a request above the call's aid rate or grant limits; the message says
@@ -34,6 +42,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -51,6 +60,7 @@ from sopeli.grants.models import (
     BudgetLine,
     Call,
     CallAidRate,
+    CallCounter,
     CallDocument,
     CallMeasure,
     CallQuestion,
@@ -95,15 +105,12 @@ def _ensure_editable(app: Application) -> None:
 
 
 def _locked(app: Application) -> Application:
-    """The application, locked after its call and LAG, in that order.
+    """The application, locked (its row only).
 
-    One lock order for the grants services (selection → call → LAG → application): ``reserve_activate``
-    and ``selection_decide`` lock the call and then the LAG. Locking the application joined to both in
-    one statement took the LAG before the call, so a withdrawal racing a reserve activation deadlocked
-    (PostgreSQL aborted one of them: an error page). Now the one that comes second waits.
+    Editing a draft, attaching a file or withdrawing needs no other lock: nothing an applicant does
+    to their own application should wait for, or make wait, the call or the LAG (a lock on the call
+    here made every draft save and submission of a call queue behind each other under a rush).
     """
-    Call.objects.select_for_update().filter(pk=app.call_id).values_list("pk", flat=True).first()
-    Lag.objects.select_for_update().filter(pk=app.lag_id).values_list("pk", flat=True).first()
     return Application.objects.select_for_update(of=("self",)).select_related("call", "lag").get(pk=app.pk)
 
 
@@ -500,40 +507,63 @@ def application_problems(app: Application, *, assisted: bool = False) -> list[st
     return problems
 
 
-@transaction.atomic
 def application_submit(*, actor: User | None, application: Application, now: datetime | None = None) -> Application:
-    """Submit once, before the deadline by the server clock; a repeat returns the same submission."""
-    now = now or timezone.now()  # read before waiting for any lock: the arrival time is what counts
-    app = _locked(application)
+    """Submit once, before the deadline by the server clock at arrival; a repeat returns the same submission.
+
+    ``now`` is when the request arrived (the view passes ``request.arrived_at``); the default, the
+    clock now, is for callers without a request.
+    """
+    now = now or timezone.now()
+    # 1. No lock yet: who, already submitted, late.
+    app = Application.objects.select_related("call", "lag").get(pk=application.pk)
     _ensure_author(actor, app)
-    if app.status != ApplicationStatus.DRAFT:
-        if app.number is not None and app.status != ApplicationStatus.WITHDRAWN:
-            return app  # a double click or a retry: already submitted, nothing more to do
-        raise ValidationError(_("This application can no longer be submitted."), code="not_draft")
+    if _already_submitted(app):
+        return app  # a double click or a retry: nothing more to do
     move = workflow.transition(workflow.APPLICATION_TRANSITIONS, app.status, "submit")
-    call = Call.objects.select_for_update().get(pk=app.call_id)
-    call_accepts(call, app.stage, now)
-    problems = application_problems(app)
-    if problems:
-        raise ValidationError(problems, code="incomplete")
-    return _finish_submission(actor=actor, app=app, call=call, now=now, move=move, assisted=False)
+    call_accepts(app.call, app.stage, now)
+    # 2. One short transaction: this application, then (briefly) the call's counter.
+    with transaction.atomic():
+        app = _locked(app)
+        if _already_submitted(app):
+            return app  # its twin got here first
+        move = workflow.transition(workflow.APPLICATION_TRANSITIONS, app.status, "submit")
+        problems = application_problems(app)
+        if problems:
+            raise ValidationError(problems, code="incomplete")
+        return _finish_submission(actor=actor, app=app, now=now, move=move, assisted=False)
 
 
-def _finish_submission(*, actor, app: Application, call: Call, now: datetime, move, assisted: bool) -> Application:
-    number = call.last_number + 1
-    Call.objects.filter(pk=call.pk).update(last_number=number)
-    check = check_limits(call=call, applicant_type=app.applicant_type, total_budget=app.total_budget, requested=app.requested_grant)
+def _already_submitted(app: Application) -> bool:
+    return app.status != ApplicationStatus.DRAFT and app.number is not None and app.status != ApplicationStatus.WITHDRAWN
+
+
+def _next_number(call_id: int) -> int:
+    """The call's next reference number; locks its counter row until the transaction ends."""
+    counter = CallCounter.objects.filter(call_id=call_id)
+    if not counter.update(last_number=F("last_number") + 1):
+        # A call published before counters existed, or made without ``call_publish`` (tests).
+        CallCounter.objects.bulk_create([CallCounter(call_id=call_id)], ignore_conflicts=True)
+        counter.update(last_number=F("last_number") + 1)
+    return counter.values_list("last_number", flat=True).get()
+
+
+def _finish_submission(*, actor, app: Application, now: datetime, move, assisted: bool) -> Application:
+    """Number and submit ``app`` (locked by the caller, still a draft). Keep the counter's lock short:
+    everything that can be computed before taking it is."""
+    check = _aid_record(check_limits(call=app.call, applicant_type=app.applicant_type, total_budget=app.total_budget,
+                                     requested=app.requested_grant))
+    number = _next_number(app.call_id)
     updated = Application.objects.filter(pk=app.pk, status=ApplicationStatus.DRAFT).update(
-        status=move.target, number=number, submitted_at=now, status_changed_at=now, aid_check=_aid_record(check),
+        status=move.target, number=number, submitted_at=now, status_changed_at=now, aid_check=check,
     )
     if updated != 1:  # pragma: no cover - the row lock makes this unreachable; kept as the last guard
         raise ValidationError(_("This application was submitted already."))
-    app.refresh_from_db()
+    app.status, app.number, app.submitted_at, app.status_changed_at, app.aid_check = move.target, number, now, now, check
     audit_record(
         actor=actor, lag=app.lag, action="grants.application_submit", target=app,
         summary=f"Application {app.reference} submitted" + (" (paper, entered by staff)" if assisted else ""),
-        data={"application": app.pk, "call": call.pk, "number": number, "submitted_at": now.isoformat(),
-              "assisted": assisted, "aid_flagged": bool(app.aid_check.get("flagged"))},
+        data={"application": app.pk, "call": app.call_id, "number": number, "submitted_at": now.isoformat(),
+              "assisted": assisted, "aid_flagged": bool(check.get("flagged"))},
     )
     transaction.on_commit(lambda: _notify(app.pk, "submitted", with_receipt=True))
     return app
@@ -547,25 +577,43 @@ def _notify(application_id: int, event: str, **kwargs) -> None:
 
 @transaction.atomic
 def application_withdraw(*, actor: User | None, application: Application, reason: str = "", now: datetime | None = None) -> Application:
-    """The applicant (or staff on their written request) withdraws before a contract."""
+    """The applicant (or staff on their written request) withdraws, before a contract is signed.
+
+    A funded or reserve application leaves its measure's decided selection: the money it frees goes
+    down the reserve list in rank order at once, while the list is valid (``selection.application_left``).
+    Locks in the grants order: that selection first, then the application.
+    """
+    from sopeli.grants.services import selection as selection_services
+    from sopeli.projects.selectors import application_has_contract
+
     now = now or timezone.now()
+    decided = (ApplicationStatus.FUNDED, ApplicationStatus.RESERVE)
+    seen = Application.objects.only("status", "measure_id").get(pk=application.pk)
+    selection = selection_services.decided_selection(seen.measure_id, lock=True) if seen.status in decided else None
     app = _locked(application)
     _ensure_author_or_manager(actor, app)
     if app.status == ApplicationStatus.WITHDRAWN:
         return app
-    move = workflow.transition(workflow.APPLICATION_TRANSITIONS, app.status, "withdraw")
     was = app.status
+    if was in decided and selection is None:
+        # Decided between our first look and the lock; taking the selection's lock now would break the order.
+        raise ValidationError(_("The results of this call changed a moment ago; reload the page and try again."), code="retry")
+    if was in decided and application_has_contract(app):
+        raise ValidationError(_("The grant contract for this project is signed: it can no longer be withdrawn here. "
+                                "Contact the LAG to end the contract."), code="contract")
+    move = workflow.transition(workflow.APPLICATION_TRANSITIONS, app.status, "withdraw")
     app.status = move.target
     app.withdrawn_at = now
     app.status_changed_at = now
     app.withdrawal_reason = (reason or "").strip()[:2000]
     app.save(update_fields=["status", "withdrawn_at", "status_changed_at", "withdrawal_reason", "updated_at"])
-    # Withdrawing a funded or reserve project changes public results: the selection module listens
-    # for this (HOOK: reserve activation, ``services.selection``).
-    public = was in (ApplicationStatus.FUNDED, ApplicationStatus.RESERVE)
+    # Withdrawing a funded or reserve project changes public results.
+    public = was in decided
     audit_record(actor=actor, lag=app.lag, action="grants.application_withdraw", target=app, public=public,
                  summary=f"Application {app.reference} withdrawn",
                  data={"application": app.pk, "call": app.call_id, "number": app.number, "was": was})
+    if public:
+        selection_services.application_left(actor=actor, selection=selection, application=app, now=now)
     return app
 
 
@@ -628,7 +676,7 @@ def application_assisted_submit(
         raise ValidationError(_("Only the LAG's staff can enter paper applications."))
     if received_at > now:
         raise ValidationError({"received_at": _("The time the paper arrived cannot be in the future.")})
-    call = Call.objects.select_for_update().get(pk=call.pk)
+    call = Call.objects.select_related("lag").get(pk=call.pk)  # fresh; the number comes from the call's counter
     resident_name = (resident_name or "").strip()
     if not resident_name:
         raise ValidationError({"resident_name": _("Give the resident's name.")})
@@ -657,4 +705,4 @@ def application_assisted_submit(
     if problems:
         raise ValidationError(problems)
     move = workflow.transition(workflow.APPLICATION_TRANSITIONS, app.status, "submit")
-    return _finish_submission(actor=actor, app=app, call=call, now=received_at, move=move, assisted=True)
+    return _finish_submission(actor=actor, app=_locked(app), now=received_at, move=move, assisted=True)

@@ -10,7 +10,7 @@ weights, thresholds, aid rates and selection rules never change once published (
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +28,7 @@ from sopeli.grants.models import (
     Call,
     CallAidRate,
     CallAmendment,
+    CallCounter,
     CallDocument,
     CallMeasure,
     CallQuestion,
@@ -392,6 +393,7 @@ def call_publish(*, actor: User | None, call: Call, now: datetime | None = None,
     call.published_at = now or timezone.now()
     call.published_by = actor
     call.save(update_fields=["snapshot", "status", "published_at", "published_by", "updated_at"])
+    CallCounter.objects.get_or_create(call=call)  # reference numbers start here (services.applications)
     audit_record(
         actor=actor, lag=call.lag, action="grants.call_publish", target=call, public=True,
         summary=f"Call {call.code} published",
@@ -487,6 +489,29 @@ def call_amend(
 
 # --- closing -------------------------------------------------------------------------------------
 
+# A submission is judged at its arrival (``sopeli.core.arrival``), so one that arrived in the deadline
+# second can still be in progress a moment later (waiting for a server thread or the numbering lock).
+# The call is closed, and its received list published, only once this much has passed after the
+# deadline: the counts they make public then include every on-time submission, and an on-time request
+# never meets a call that is no longer open.
+CLOSING_GRACE = timedelta(minutes=2)  # > sopeli.core.arrival.MAX_PROXY_AGE
+
+
+def closable(call: Call, now: datetime) -> bool:
+    """Whether every submission that arrived on time has surely been recorded (see ``CLOSING_GRACE``)."""
+    return not rules.is_on_time(now - CLOSING_GRACE, call.closes_at)
+
+
+def ensure_closable(call: Call, now: datetime) -> None:
+    if rules.is_on_time(now, call.closes_at):
+        raise ValidationError(_("The deadline has not passed yet."), code="open")
+    if not closable(call, now):
+        raise ValidationError(
+            _("Applications that arrived before the deadline may still be being recorded: try again after %(when)s.")
+            % {"when": timezone.localtime(call.closes_at + CLOSING_GRACE).strftime("%H:%M:%S")},
+            code="grace",
+        )
+
 
 @transaction.atomic
 def call_close(*, actor: User | None, call: Call, now: datetime | None = None) -> Call:
@@ -494,8 +519,7 @@ def call_close(*, actor: User | None, call: Call, now: datetime | None = None) -
     now = now or timezone.now()
     call = _locked(call)
     move = workflow.transition(workflow.CALL_TRANSITIONS, call.status, "close")
-    if rules.is_on_time(now, call.closes_at):
-        raise ValidationError(_("The deadline has not passed yet."), code="open")
+    ensure_closable(call, now)
     call.status = move.target
     call.closed_at = now
     call.save(update_fields=["status", "closed_at", "updated_at"])

@@ -10,7 +10,9 @@
   ``needs_fixes`` and is editable again; ``applications.application_resubmit`` sends it back.
   ``fix_deadlines_expire`` (run by ``grants_due``) makes unfixed ones ineligible with a reason.
 - ``check_decide``: eligible or ineligible, with the reason (required for ineligible); the
-  applicant is notified by e-mail and sees it on their timeline.
+  applicant is notified by e-mail and sees it on their timeline. A check reopened by an upheld
+  appeal is decided the same way, and the appeal records the new decision beside the original
+  (``appeals.check_decided_again``).
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ from sopeli.grants.models import (
     EligibilityCheck,
     FixRequest,
 )
+from sopeli.grants.services import appeals
 from sopeli.grants.services.applications import local
+from sopeli.grants.services.calls import call_close, closable, ensure_closable
 from sopeli.grants.workflow import ApplicationStatus, CallStatus
 
 
@@ -69,6 +73,7 @@ def received_list_publish(*, actor: User | None, call: Call, now: datetime | Non
         return call
     if call.status == CallStatus.DRAFT or rules.is_on_time(now, call.closes_at):
         raise ValidationError(_("The list of received applications is published after the deadline."))
+    ensure_closable(call, now)
     rows = received_rows(call)
     call.received_list_published_at = now
     call.save(update_fields=["received_list_published_at", "updated_at"])
@@ -146,6 +151,7 @@ def check_decide(*, actor: User | None, application: Application, eligible: bool
                  now: datetime | None = None) -> EligibilityCheck:
     """Eligible or ineligible (with a reason), the end of the administrative check."""
     now = now or timezone.now()
+    appeal = appeals.open_check_appeal(application, lock=True)  # an upheld appeal reopened this check; locked first
     app = _locked(application)
     action = "declare_eligible" if eligible else "declare_ineligible"
     move = workflow.transition(workflow.APPLICATION_TRANSITIONS, app.status, action)
@@ -164,6 +170,8 @@ def check_decide(*, actor: User | None, application: Application, eligible: bool
     audit_record(actor=actor, lag=app.lag, action="grants.check_decide", target=app,
                  summary=f"{app.reference}: {'eligible' if eligible else 'ineligible'}",
                  data={"application": app.pk, "eligible": eligible, "reason": reason})
+    if appeal is not None:
+        appeals.check_decided_again(actor=actor, appeal=appeal, app=app, eligible=eligible, reason=reason, now=now)
     transaction.on_commit(lambda: _notify(app.pk, "eligible" if eligible else "ineligible"))
     return check
 
@@ -206,16 +214,14 @@ def _notify(application_id: int, event: str) -> None:
 def due_work(*, now: datetime | None = None) -> dict[str, int]:
     """What the ``grants_due`` command does: close calls past their deadline, publish due received
     lists (as soon as a call closes, so always within the configured days), expire fix deadlines."""
-    from sopeli.grants.services.calls import call_close
-
     now = now or timezone.now()
     closed = published = 0
     for call in Call.objects.filter(status=CallStatus.PUBLISHED, closes_at__lt=now):
-        if not rules.is_on_time(now, call.closes_at):
+        if closable(call, now):
             call_close(actor=None, call=call, now=now)
             closed += 1
     for call in Call.objects.filter(received_list_published_at__isnull=True).exclude(status=CallStatus.DRAFT):
-        if not rules.is_on_time(now, call.closes_at):
+        if closable(call, now):
             received_list_publish(actor=None, call=call, now=now)
             published += 1
     return {"closed": closed, "received_lists": published, "fixes_expired": fix_deadlines_expire(now=now)}

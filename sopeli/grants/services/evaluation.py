@@ -497,10 +497,13 @@ def after_submission(*, app: Application, round: str, appeal, actor, now: dateti
     audit_record(actor=actor, lag=app.lag, action="grants.application_scored", target=app,
                  summary=f"Application {app.reference}: scoring finished",
                  data={"application": app.pk, "round": round})
-    if round == AssignmentRound.APPEAL:
-        from sopeli.grants.services.appeals import appeal_resolve
+    from sopeli.grants.services.appeals import appeal_resolve, open_check_appeal
 
+    if round == AssignmentRound.APPEAL:
         appeal_resolve(actor=None, appeal=appeal, now=now)
+    elif (upheld := open_check_appeal(app)) is not None:
+        # Found eligible on appeal after the measure was decided: ranked into that decision now.
+        appeal_resolve(actor=None, appeal=upheld, now=now)
 
 
 def _log_extra(app: Application, extra: Assignment | None, actor) -> None:

@@ -46,7 +46,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -518,6 +518,29 @@ def _activate(selection: Selection, *, actor, now: datetime, added_money: Decima
     return activated
 
 
+def decided_selection(call_measure_id: int, *, lock: bool = False) -> Selection | None:
+    """The measure's latest decided selection; ``lock``: locked for update (the grants lock order puts
+    the selection before any application, see the package README)."""
+    qs = Selection.objects.filter(call_measure_id=call_measure_id, decided_at__isnull=False).order_by("-run")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    return qs.select_related("call__lag", "call_measure__measure").first()
+
+
+def _activate_and_record(selection: Selection, *, actor, now: datetime, added_money: Decimal = Decimal(0),
+                         withdrawn: Application | None = None) -> list[str]:
+    activated = _activate(selection, actor=actor, now=now, added_money=added_money)
+    call = selection.call
+    why = f" after {withdrawn.reference} withdrew" if withdrawn is not None else ""
+    audit_record(actor=actor, lag=call.lag, action="grants.reserve_activate", target=call, public=True,
+                 summary=f"Call {call.code}, measure {selection.call_measure.measure.code}: reserve list activated{why}"
+                 + (f" ({', '.join(activated)})" if activated else " (nothing fits)"),
+                 data={"call": call.pk, "selection": selection.pk, "added_money": str(added_money), "funded": activated,
+                       "total_funded": str(selection.total_funded),
+                       "withdrawn": withdrawn.reference if withdrawn is not None else None})
+    return activated
+
+
 @transaction.atomic
 def reserve_activate(*, actor: User | None, call_measure: CallMeasure, added_money: Any = 0,
                      now: datetime | None = None) -> list[str]:
@@ -526,8 +549,7 @@ def reserve_activate(*, actor: User | None, call_measure: CallMeasure, added_mon
     Returns the references funded or topped up (empty when nothing fits).
     """
     now = now or timezone.now()
-    selection = (Selection.objects.select_for_update(of=("self",)).select_related("call__lag", "call_measure__measure")
-                 .filter(call_measure=call_measure, decided_at__isnull=False).order_by("-run").first())
+    selection = decided_selection(call_measure.pk, lock=True)
     if selection is None:
         raise ValidationError(_("The board has not decided on this measure yet."))
     try:
@@ -540,14 +562,28 @@ def reserve_activate(*, actor: User | None, call_measure: CallMeasure, added_mon
     if now > until:
         raise ValidationError(_("The reserve list was valid until %(when)s.") % {
             "when": timezone.localtime(until).strftime("%Y-%m-%d %H:%M")})
-    activated = _activate(selection, actor=actor, now=now, added_money=money)
-    call = selection.call
-    audit_record(actor=actor, lag=call.lag, action="grants.reserve_activate", target=call, public=True,
-                 summary=f"Call {call.code}, measure {call_measure.measure.code}: reserve list activated"
-                 + (f" ({', '.join(activated)})" if activated else " (nothing fits)"),
-                 data={"call": call.pk, "selection": selection.pk, "added_money": str(money), "funded": activated,
-                       "total_funded": str(selection.total_funded)})
-    return activated
+    return _activate_and_record(selection, actor=actor, now=now, added_money=money)
+
+
+def application_left(*, actor, selection: Selection, application: Application, now: datetime) -> list[str]:
+    """``application``, funded or on the reserve of ``selection``, was withdrawn in the caller's transaction.
+
+    The caller holds the selection's lock (taken before the application's). While the reserve list is
+    valid, the money it frees goes down the reserve list in rank order at once, by the same walk as
+    ``reserve_activate`` (and a reserve project leaving moves the others up); once the list has
+    expired nobody moves up and the results only record the withdrawal. Returns the references funded.
+    """
+    if now <= reserve_valid_until(selection):
+        return _activate_and_record(selection, actor=actor, now=now, withdrawn=application)
+    result = RankingResult.objects.filter(selection=selection, application=application,
+                                          outcome__in=(Outcome.FUNDED, Outcome.RESERVE)).first()
+    if result is not None:
+        result.outcome, result.reserve_position = Outcome.WITHDRAWN, None
+        result.save(update_fields=["outcome", "reserve_position"])
+        selection.total_funded = (selection.results.filter(outcome=Outcome.FUNDED).aggregate(s=Sum("awarded_amount"))["s"]
+                                  or Decimal("0.00"))
+        selection.save(update_fields=["total_funded"])
+    return []
 
 
 # --- results -------------------------------------------------------------------------------------

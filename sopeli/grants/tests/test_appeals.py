@@ -5,12 +5,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from sopeli.accounts.models import Role
 from sopeli.core.models import AuditEvent
 from sopeli.grants.models import AppealStatus, Assignment, AssignmentRound, Outcome, RankingResult
-from sopeli.grants.services import appeals, evaluation, selection
+from sopeli.grants.services import appeals, checks, evaluation, selection
 from sopeli.grants.testing_selection import board_for, build_s2, score
 from sopeli.grants.workflow import ApplicationStatus
 from sopeli.testing.factories import UserFactory, give_totp, grant_role
@@ -116,3 +117,82 @@ def test_appeal_before_results_is_refused(lag):
     g = res.apps["G"]
     with pytest.raises(ValidationError):
         appeals.appeal_file(actor=g.applicant, application=g, grounds=GROUNDS, now=timezone.now())
+
+
+# --- an appeal against an ineligibility decision (H: "registered outside the territory") ---------
+
+H_REASON = "The applicant is registered outside the territory."
+
+
+def appeal_h(h):
+    """H may appeal from its ineligibility decision on (the window opens there, not at the results)."""
+    return appeals.appeal_file(actor=h.applicant, application=h, grounds=GROUNDS, now=h.eligibility.decided_at + timedelta(days=1))
+
+
+def test_ineligibility_appeal_rejected_with_reasons_keeps_the_decision_and_its_reason(res):
+    h = res.apps["H"]
+    appeal = appeal_h(h)
+    assert (appeal.original_outcome, appeal.original_reason) == (Outcome.INELIGIBLE, H_REASON)
+    appeals.appeal_reject(actor=res.manager, appeal=appeal, reason="The registry extract shows an address in Tbilisi.")
+    appeal.refresh_from_db()
+    h.refresh_from_db()
+    assert appeal.status == AppealStatus.REJECTED and h.status == ApplicationStatus.INELIGIBLE
+    assert (appeal.original_outcome, appeal.original_reason, appeal.new_outcome) == (Outcome.INELIGIBLE, H_REASON, Outcome.INELIGIBLE)
+    assert h.eligibility.outcome == "ineligible" and h.eligibility.reason == H_REASON
+
+
+def test_ineligibility_appeal_upheld_reopens_the_check_and_a_new_refusal_stands_beside_the_original(res, client):
+    h = res.apps["H"]
+    appeal = appeal_h(h)
+    assert appeals.appeal_order_reevaluation(actor=res.manager, appeal=appeal, reason="The address was misread.") == []
+    h.refresh_from_db()
+    assert h.status == ApplicationStatus.SUBMITTED and h.eligibility.outcome == "pending"
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.REEVALUATION
+    checks.check_decide(actor=res.manager, application=h, eligible=False, reason="The business is registered in Tbilisi.")
+    appeal.refresh_from_db()
+    h.refresh_from_db()
+    assert appeal.status == AppealStatus.RESOLVED and h.status == ApplicationStatus.INELIGIBLE
+    assert (appeal.original_outcome, appeal.original_reason) == (Outcome.INELIGIBLE, H_REASON)
+    assert (appeal.new_outcome, appeal.new_reason) == (Outcome.INELIGIBLE, "The business is registered in Tbilisi.")
+    client.force_login(h.applicant)
+    page = client.get(reverse("grants:appeal", args=[h.lag.slug, h.pk])).content.decode()
+    assert H_REASON in page and "registered in Tbilisi" in page  # both decisions, side by side
+
+
+def test_ineligibility_appeal_upheld_after_the_decision_is_scored_and_ranked_into_it(res):
+    h = res.apps["H"]
+    appeal = appeal_h(h)
+    appeals.appeal_order_reevaluation(actor=res.manager, appeal=appeal)
+    checks.check_decide(actor=res.manager, application=h, eligible=True)
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.REEVALUATION  # open until H is scored
+    evaluation.evaluation_assign(actor=res.manager, call=res.call)
+    assignments = list(Assignment.objects.filter(application=h).select_related("evaluator", "application__call"))
+    assert len(assignments) == 2
+    for assignment in assignments:
+        score(assignment, D(90))
+    appeal.refresh_from_db()
+    h.refresh_from_db()
+    # 90 points ranks H first; the 5,000 left unused by the strict rule is exactly its request.
+    assert appeal.status == AppealStatus.RESOLVED
+    assert (appeal.original_outcome, appeal.original_reason) == (Outcome.INELIGIBLE, H_REASON)
+    assert (appeal.new_outcome, appeal.new_score, appeal.new_amount) == (Outcome.FUNDED, D("90.00"), D("5000.00"))
+    assert h.status == ApplicationStatus.FUNDED and h.awarded_grant == D("5000.00")
+    sel = RankingResult.objects.get(application=h).selection
+    sel.refresh_from_db()
+    assert sel.total_funded == D("100000.00")
+
+
+def test_ineligibility_appeal_upheld_before_the_ranking_makes_it_compete_with_the_others(lag):
+    res = build_s2(lag)
+    h = res.apps["H"]
+    decided_at = h.eligibility.decided_at
+    appeal = appeals.appeal_file(actor=h.applicant, application=h, grounds=GROUNDS, now=decided_at + timedelta(days=1))
+    appeals.appeal_order_reevaluation(actor=res.manager, appeal=appeal, now=decided_at + timedelta(days=2))
+    checks.check_decide(actor=res.manager, application=h, eligible=True, now=decided_at + timedelta(days=3))
+    appeal.refresh_from_db()
+    h.refresh_from_db()
+    assert appeal.status == AppealStatus.RESOLVED and appeal.new_outcome == "eligible"
+    assert appeal.get_new_outcome_display() == "eligible" and appeal.original_reason == H_REASON
+    assert h.status == ApplicationStatus.ELIGIBLE  # scored with the others next (evaluation_assign)

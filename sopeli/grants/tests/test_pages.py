@@ -231,6 +231,41 @@ def test_late_submission_is_refused_with_the_deadline_in_tbilisi_time(client, la
     assert Application.objects.get(pk=app.pk).status == ApplicationStatus.DRAFT
 
 
+def _stamp(when) -> str:
+    return f"t={when.timestamp():.3f}"  # nginx: proxy_set_header X-Request-Start "t=${msec}";
+
+
+def test_arrival_before_the_deadline_counts_even_when_answered_after_it(client, lag, call, settings):
+    """The deadline passed while the request waited (for a thread, a lock): it arrived on time, so it is accepted.
+
+    The front proxy's arrival stamp is injected; the server's clock is already past the deadline."""
+    settings.SOPELI_TRUST_REQUEST_START = True
+    deadline = timezone.now().replace(microsecond=0) - timedelta(seconds=3)
+    Call.objects.filter(pk=call.pk).update(closes_at=deadline)
+    on_time, late = ready_application(call), ready_application(call)
+    client.force_login(on_time.applicant)
+    response = client.post(url("submit", lag, on_time.pk), HTTP_X_REQUEST_START=_stamp(deadline + timedelta(milliseconds=999)))
+    assert response.status_code == 302 and response["Location"] == url("my_application", lag, on_time.pk)
+    on_time.refresh_from_db()
+    assert on_time.status == ApplicationStatus.SUBMITTED and on_time.number == 1
+    assert on_time.submitted_at == deadline + timedelta(milliseconds=999)  # the arrival, not the time it was answered
+    client.force_login(late.applicant)
+    response = client.post(url("submit", lag, late.pk), HTTP_X_REQUEST_START=_stamp(deadline + timedelta(seconds=1)), follow=True)
+    assert "can no longer be accepted" in response.content.decode()
+    assert Application.objects.get(pk=late.pk).status == ApplicationStatus.DRAFT
+
+
+def test_a_forged_arrival_stamp_is_ignored_unless_the_proxy_is_trusted(client, lag, call, settings):
+    settings.SOPELI_TRUST_REQUEST_START = False
+    deadline = timezone.now().replace(microsecond=0) - timedelta(seconds=3)
+    Call.objects.filter(pk=call.pk).update(closes_at=deadline)
+    app = ready_application(call)
+    client.force_login(app.applicant)
+    response = client.post(url("submit", lag, app.pk), HTTP_X_REQUEST_START=_stamp(deadline - timedelta(seconds=1)), follow=True)
+    assert "can no longer be accepted" in response.content.decode()
+    assert Application.objects.get(pk=app.pk).status == ApplicationStatus.DRAFT
+
+
 def test_withdraw_from_the_applicant_page(client, lag, submitted):
     client.force_login(submitted.applicant)
     assert client.get(url("withdraw", lag, submitted.pk)).status_code == 200
@@ -360,7 +395,7 @@ def test_received_list_shows_no_personal_data(client, lag, call):
     user = UserFactory(full_name="Secret Person", email="secret@example.ge", phone="+995 599 00 11 22")
     app = app_services.application_submit(actor=user, application=ready_application(call, user, applicant_name="Secret Person LLC"))
     assert client.get(url("received", lag, call.pk)).status_code == 404  # not yet published
-    Call.objects.filter(pk=call.pk).update(closes_at=timezone.now().replace(microsecond=0) - timedelta(seconds=1))
+    Call.objects.filter(pk=call.pk).update(closes_at=timezone.now().replace(microsecond=0) - timedelta(minutes=3))
     check_services.due_work()
     page = client.get(url("received", lag, call.pk)).content.decode()
     assert app.title in page and "40,000" in page or "40000" in page
@@ -397,7 +432,7 @@ def test_list_pages_cost_the_same_with_1_or_many_rows(client, lag, persona, djan
     one = _count(django_assert_max_num_queries, client, url("my_applications", lag))
     ApplicationFactory(call=call, applicant=user)
     assert _count(django_assert_max_num_queries, client, url("my_applications", lag)) == one
-    Call.objects.filter(pk=call.pk).update(closes_at=timezone.now().replace(microsecond=0) - timedelta(seconds=1))
+    Call.objects.filter(pk=call.pk).update(closes_at=timezone.now().replace(microsecond=0) - timedelta(minutes=3))
     check_services.due_work()
     few = _count(django_assert_max_num_queries, client, url("received", lag, call.pk))
     Call.objects.filter(pk=call.pk).update(closes_at=timezone.now().replace(microsecond=0) + timedelta(days=1), status="published")

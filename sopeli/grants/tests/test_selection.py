@@ -96,17 +96,17 @@ def test_s2_strict_ranking_board_decision_publication_and_reserve_activation(s2,
     assert event.is_public and [f["reference"] for f in event.data["measures"][0]["funded"]] == refs(s2, "ABC")
     assert [f["reference"] for f in event.data["measures"][0]["reserve"]] == refs(s2, "EDF")
 
-    # B withdraws: 35,000 free -> E, D, F all funded, in rank order.
+    # B withdraws: 35,000 free -> E, D, F all funded at once, in rank order (the withdrawal activates the reserve).
     app_services.application_withdraw(actor=s2.apps["B"].applicant, application=s2.apps["B"], reason="Found other money")
-    activated = selection.reserve_activate(actor=s2.manager, call_measure=cm)
-    assert activated == refs(s2, "EDF")
     for letter in "EDF":
         s2.apps[letter].refresh_from_db()
         assert s2.apps[letter].status == ApplicationStatus.FUNDED
     assert outcome_of(s2, s2.apps["B"]).outcome == Outcome.WITHDRAWN
     sel.refresh_from_db()
     assert sel.total_funded == D("94000.00")
-    assert AuditEvent.objects.get(action="grants.reserve_activate").is_public
+    event = AuditEvent.objects.get(action="grants.reserve_activate")
+    assert event.is_public and event.data["funded"] == refs(s2, "EDF") and event.data["withdrawn"] == s2.apps["B"].reference
+    assert selection.reserve_activate(actor=s2.manager, call_measure=cm) == []  # nothing left to fund
 
 
 def test_board_items_name_the_project_and_the_amount_once_in_both_languages(s2, lag):

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from sopeli.accounts.permissions import can_manage, can_read_staff_pages, require
+from sopeli.core.arrival import arrival_time
 from sopeli.core.tenancy import with_lag
 from sopeli.grants import permissions
-from sopeli.grants.models import Appeal, Assignment, AssignmentRound, ScoreSheet
+from sopeli.grants.models import Appeal, Assignment, AssignmentRound, Outcome, ScoreSheet
 from sopeli.grants.services import appeals as services
 
 
@@ -33,7 +34,7 @@ def appeal(request, lag, pk):
         grounds = request.POST.get("grounds", "")
         try:
             services.appeal_file(actor=request.user, application=app, grounds=grounds,
-                                 uploads=request.FILES.getlist("files"))
+                                 uploads=request.FILES.getlist("files"), now=arrival_time(request))
             messages.success(request, _("Your appeal is filed. The LAG answers it in writing."))
             return redirect("grants:appeal", lag.slug, app.pk)
         except ValidationError as exc:
@@ -72,7 +73,10 @@ def manage_detail(request, lag, pk):
                 messages.success(request, _("The appeal is rejected; the decision stands."))
             elif action == "reevaluate":
                 services.appeal_order_reevaluation(actor=request.user, appeal=appeal_, reason=request.POST.get("reason", ""))
-                messages.success(request, _("A re-evaluation by different evaluators is ordered."))
+                if appeal_.original_outcome == Outcome.INELIGIBLE:
+                    messages.success(request, _("The appeal is upheld: the eligibility check is reopened."))
+                else:
+                    messages.success(request, _("A re-evaluation by different evaluators is ordered."))
             else:
                 raise ValidationError(_("The form was changed on the way; reload the page and try again."))
             return redirect("grants:manage_appeal", lag.slug, appeal_.pk)

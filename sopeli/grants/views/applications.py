@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sopeli.core.arrival import arrival_time
 from sopeli.core.tenancy import with_lag
 from sopeli.grants import forms, permissions
 from sopeli.grants.models import Attachment, CallMeasure, QuestionKind, Stage
@@ -273,11 +274,13 @@ def _review(request, lag, app, call, context):
 def submit(request, lag, pk):
     app = _own(request, lag, pk)
     try:
+        # Judged at arrival, not after waiting for a thread or a lock (sopeli/core/arrival.py).
+        arrived = arrival_time(request)
         if app.status == ApplicationStatus.NEEDS_FIXES:
-            app = services.application_resubmit(actor=request.user, application=app)
+            app = services.application_resubmit(actor=request.user, application=app, now=arrived)
             messages.success(request, _("Thank you: the application was sent back with the missing items."))
         else:
-            app = services.application_submit(actor=request.user, application=app)
+            app = services.application_submit(actor=request.user, application=app, now=arrived)
             messages.success(request, _("Your application was received. Its number is %(ref)s.") % {"ref": app.reference})
     except ValidationError as exc:
         for message in exc.messages:
@@ -346,7 +349,8 @@ def withdraw(request, lag, pk):
     app = _own(request, lag, pk)
     if request.method == "POST":
         try:
-            services.application_withdraw(actor=request.user, application=app, reason=request.POST.get("reason", ""))
+            services.application_withdraw(actor=request.user, application=app, reason=request.POST.get("reason", ""),
+                                         now=arrival_time(request))
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
