@@ -340,14 +340,15 @@ def durations(lag: Lag) -> dict:
     """Days from submission to decision (applications decided) and from a payment claim (its local
     date) to the next payment on the contract on or after that day (claims not paid yet do not count).
     Four queries."""
-    from django.db.models import DurationField, ExpressionWrapper, F, OuterRef, Subquery
+    from django.db.models import DurationField, ExpressionWrapper, F
     from django.db.models.functions import TruncDate
 
     decided = Application.objects.filter(lag=lag, submitted_at__isnull=False, decided_at__isnull=False,
                                          decided_at__gte=F("submitted_at"))
-    next_payment = Payment.objects.filter(contract=OuterRef("contract"), paid_on__gte=OuterRef("claimed_on")).order_by()
-    claims = (Claim.objects.filter(contract__lag=lag).annotate(claimed_on=TruncDate("submitted_at"))
-              .annotate(paid_on=Subquery(next_payment.values("contract").annotate(first=Min("paid_on")).values("first"))))
+    # Each claim with the first of its contract's payments on or after its day: one grouped join, not
+    # a lookup per claim.
+    claims = (Claim.objects.filter(contract__lag=lag).annotate(claimed_on=TruncDate("submitted_at")).values("pk", "claimed_on")
+              .annotate(paid_on=Min("contract__payments__paid_on", filter=Q(contract__payments__paid_on__gte=F("claimed_on")))))
     return {
         "to_decision": _days_summary(decided, ExpressionWrapper(F("decided_at") - F("submitted_at"), output_field=DurationField())),
         "claim_to_payment": _days_summary(claims, ExpressionWrapper(F("paid_on") - F("claimed_on"), output_field=DurationField())),
@@ -435,10 +436,20 @@ __all__ = ["Min", "ClaimStatus"]
 
 
 def studies(lag: Lag):
+    """The LAG's studies with their numbers of baseline and endline responses (counted in subqueries:
+    joining both surveys' responses would pair every baseline response with every endline one)."""
+    from django.db.models import IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from sopeli.consultation.models import Response
     from sopeli.monitoring.models import ResearchStudy
 
+    def responses_of(survey: str):
+        rows = Response.objects.filter(survey=OuterRef(survey)).order_by().values("survey").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
     return (ResearchStudy.objects.filter(lag=lag).select_related("baseline", "endline")
-            .annotate(base_n=Count("baseline__responses", distinct=True), end_n=Count("endline__responses", distinct=True)))
+            .annotate(base_n=responses_of("baseline"), end_n=responses_of("endline")))
 
 
 def study_for(lag: Lag, pk: int):

@@ -154,6 +154,8 @@ def test_research_side_by_side(lag, study):
         response_submit(actor=manager, survey=study.endline, answers={e1.pk: eyes.pk, e2.pk: scale}, paper_reference="Sno, form 2")
     cmp = selectors.research_comparison(selectors.study_for(lag, study.pk))
     assert cmp["base_total"] == 3 and cmp["end_total"] == 2
+    listed = selectors.studies(lag).get(pk=study.pk)
+    assert (listed.base_n, listed.end_n) == (3, 2)
     first = cmp["rows"][0]["bars"][0]
     assert (first["base_pct"], first["end_pct"], first["change"]) == (33, 100, 67)
     assert cmp["rows"][1]["base_mean"] == "2.3" and cmp["rows"][1]["end_mean"] == "4.5"
