@@ -46,7 +46,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.db.models import Max, Prefetch, Sum
+from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -58,13 +58,13 @@ from sopeli.governance.models import ItemStatus, Meeting
 from sopeli.grants import rules, workflow
 from sopeli.grants.models import (
     Application,
-    Assignment,
     AssignmentRound,
     Call,
     CallMeasure,
     Outcome,
     RankingResult,
     Score,
+    ScoreSheet,
     Selection,
     Stage,
 )
@@ -93,25 +93,46 @@ class MeasureInputs:
     waiting: int  # applications still being checked or scored
 
 
+@dataclass(frozen=True)
+class _SubmittedSheet:
+    """What ``final_score`` reads of a submitted sheet: plain rows, not model instances, because
+    ranking a big call reads tens of thousands of sheets and scores."""
+
+    pk: int
+    total: Decimal
+    submitted_at: datetime
+    score_list: list
+
+
+@dataclass(frozen=True)
+class _SheetScore:
+    criterion_id: int
+    points: Decimal | None
+    passed: bool | None
+
+
 def measure_inputs(call_measure: CallMeasure) -> MeasureInputs:
-    """The measure's full applications as ``rules.Application`` (a fixed number of queries)."""
+    """The measure's full applications as ``rules.Application`` (four queries whatever their number)."""
     call = call_measure.call
-    apps = list(
-        Application.objects.filter(measure=call_measure, stage=Stage.FULL, number__isnull=False)
-        .exclude(status__in=(ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)).order_by("number")
-    )
+    ranked = (Application.objects.filter(measure=call_measure, stage=Stage.FULL, number__isnull=False)
+              .exclude(status__in=(ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)))
+    apps = list(ranked.defer("summary", "aid_check", "withdrawal_reason").order_by("number"))
     criteria = list(call.criteria.all())
     scheme = criteria_scheme(criteria, call.min_total)  # once for the call, not once per application
+    counted = ScoreSheet.objects.filter(
+        assignment__application__in=ranked.values("pk"), assignment__conflict_declared=False,
+        assignment__round__in=(AssignmentRound.ORIGINAL, AssignmentRound.EXTRA), submitted_at__isnull=False)
+    scores: dict[int, list] = {}
+    for sheet_id, criterion_id, points, passed in (Score.objects.filter(sheet__in=counted.values("pk"))
+                                                   .values_list("sheet_id", "criterion_id", "points", "passed")):
+        scores.setdefault(sheet_id, []).append(_SheetScore(criterion_id, points, passed))
     sheets: dict[int, list] = {}
-    for a in (
-        Assignment.objects.filter(application__in=apps, conflict_declared=False,
-                                  round__in=(AssignmentRound.ORIGINAL, AssignmentRound.EXTRA), sheet__submitted_at__isnull=False)
-        .select_related("sheet").prefetch_related(Prefetch("sheet__scores", queryset=Score.objects.all(), to_attr="score_list"))
-        .order_by("assigned_at", "id")
-    ):
-        sheets.setdefault(a.application_id, []).append(a.sheet)
+    for pk, app_id, total, submitted in (counted.order_by("assignment__assigned_at", "assignment_id")
+                                         .values_list("pk", "assignment__application_id", "total", "submitted_at")):
+        sheets.setdefault(app_id, []).append(_SubmittedSheet(pk, total, submitted, scores.get(pk, [])))
     inputs, by_ref, finals, waiting = [], {}, {}, 0
     for app in apps:
+        app.call = call  # pages show the reference (the call's code): no query per application
         ref = f"{app.number:05d}"
         by_ref[ref] = app
         if app.status == ApplicationStatus.INELIGIBLE:

@@ -81,6 +81,8 @@ def test_received_list_is_paginated_and_finds_a_number(client, lag, closed_call)
         found, _ = get(client, url("received", lag, closed_call.pk) + query)
         assert "Page 2 of 3" in found
         assert re.search(r'<tr class="found" aria-current="true"><td>[^<]*-077</td><td>Project number 77<', found)
+    missing, _ = get(client, url("received", lag, closed_call.pk) + "?number=9999")
+    assert "No application has the number 9999." in missing and 'class="found"' not in missing
     bad, _ = get(client, url("received", lag, closed_call.pk) + "?number=abc")
     assert "Enter the number of an application" in bad and "Page 1 of 3" in bad
 

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sopeli.core.models import AuditEvent, LedgerEntry
@@ -146,8 +148,13 @@ def test_what_if_shows_every_variant_without_saving(s2):
         assert letters(result.reserve_refs, inputs) == reserve, variant
         assert result.total_funded == total
     assert not s2.call.selections.exists()
-    view = selectors.what_if(cm, variant="skip")
+    with CaptureQueriesContext(connection) as loading:
+        view = selectors.what_if(cm, variant="skip")
     assert view["selection"].total_funded == D("99000.00")
+    assert len(loading.captured_queries) <= 6  # the call's applications, criteria, sheets, scores: not per application
+    with CaptureQueriesContext(connection) as showing:
+        shown = [f"{r['app'].reference} {r['app'].title}" for r in view["rows"]]
+    assert len(shown) == 8 and not showing.captured_queries  # every row's reference without a query per row
 
 
 def test_board_lowers_an_amount_with_a_reason_and_bad_amounts_are_clear(s2, lag):

@@ -48,8 +48,9 @@ def received(request, lag, call_id):
     if wanted:  # "find my number": open the page that holds it
         page_number = selectors.position_of_number(rows, wanted) // PAGE_SIZE + 1
     page = Paginator(rows, PAGE_SIZE).get_page(page_number)
-    return render(request, "grants/received.html", {"call": call, "page": page, "wanted": wanted,
-                                                    "searched": "number" in request.GET})
+    return render(request, "grants/received.html", {
+        "call": call, "page": page, "wanted": wanted, "searched": "number" in request.GET,
+        "found": bool(wanted) and any(a.number == wanted for a in page.object_list)})
 
 
 @with_lag
