@@ -138,7 +138,7 @@ class CallsFeed(_LagFeed):
             changes = "; ".join(f"{c.get('label') or c.get('field')}: {c.get('before')} → {c.get('after')}"
                                 for c in event.amendment.changes or [] if isinstance(c, dict))
             return f"{event.amendment.reason}" + (f" ({changes})" if changes else "")
-        budget = sum((m.budget for m in call.call_measures.all()), 0)
+        budget = sum((m.budget for m in call.measure_list), 0)
         when = _("Applications from %(opens)s to %(closes)s (Tbilisi time). Budget: %(budget)s %(currency)s.") % {
             "opens": date_format(timezone.localtime(call.opens_at), "DATETIME_FORMAT"),
             "closes": date_format(timezone.localtime(call.closes_at), "DATETIME_FORMAT"),

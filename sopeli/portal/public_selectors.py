@@ -24,6 +24,10 @@ ZERO = Decimal("0.00")
 
 # Columns of an application a public page never needs (free text of the form, the aid check's workings).
 DEFERRED_APPLICATION_FIELDS: tuple[str, ...] = ("aid_check", "partners", "withdrawal_reason", "summary")
+# Columns of the call a project row never needs: the frozen rules (a large JSON) and the long texts.
+DEFERRED_CALL_FIELDS: tuple[str, ...] = ("snapshot", "summary", "summary_ka", "summary_en", "who_can_apply",
+                                         "who_can_apply_ka", "who_can_apply_en", "how_to_apply", "how_to_apply_ka",
+                                         "how_to_apply_en", "tie_breaks")
 
 
 def _has(model, name: str) -> bool:
@@ -44,7 +48,7 @@ def funded_projects(lag: Lag | None = None) -> QuerySet:
         where &= Q(lag=lag)
     return (Application.objects.filter(where)
             .select_related("call", "measure__measure", "settlement", "lag")
-            .defer(*DEFERRED_APPLICATION_FIELDS)
+            .defer(*DEFERRED_APPLICATION_FIELDS, *(f"call__{name}" for name in DEFERRED_CALL_FIELDS))
             .annotate(contract_status=F("contract__status"), contract_paid=F("contract__paid_total"),
                       contract_recovered=F("contract__recovered_total"), contract_starts_on=F("contract__starts_on"),
                       contract_ends_on=F("contract__ends_on"))

@@ -104,18 +104,22 @@ def staff_calls(lag: Lag):
 
 def published_calls():
     """Every call the public may read (published or later), with its LAG, measures, aid rates, eligible
-    villages, criteria and public amendments (six queries when evaluated, whatever the number of calls).
+    villages, criteria and public amendments as lists (``measure_list``, ``aid_rate_list``, ``village_list``,
+    ``criterion_list``, ``public_amendments``): six queries when evaluated, whatever the number of calls.
     For the open-data API and the calls feed; newest first."""
     from sopeli.grants.models import CallAidRate
 
     return (
         Call.objects.filter(status__in=PUBLIC_CALL_STATUSES)
         .select_related("lag")
+        .defer("snapshot")  # the frozen rules: the tables below say the same, without decoding a large JSON per call
         .prefetch_related(
-            Prefetch("call_measures", queryset=CallMeasure.objects.select_related("measure").order_by("order", "id")),
-            Prefetch("aid_rates", queryset=CallAidRate.objects.order_by("applicant_type")),
-            Prefetch("eligible_settlements", queryset=Settlement.objects.only("id").order_by("id")),
-            Prefetch("criteria", queryset=Criterion.objects.order_by("order", "id")),
+            # Lists (to_attr), not managers: a related manager per call and relation costs more than its rows.
+            Prefetch("call_measures", queryset=CallMeasure.objects.select_related("measure").order_by("order", "id"),
+                     to_attr="measure_list"),
+            Prefetch("aid_rates", queryset=CallAidRate.objects.order_by("applicant_type"), to_attr="aid_rate_list"),
+            Prefetch("eligible_settlements", queryset=Settlement.objects.only("id").order_by("id"), to_attr="village_list"),
+            Prefetch("criteria", queryset=Criterion.objects.order_by("order", "id"), to_attr="criterion_list"),
             Prefetch("amendments", queryset=CallAmendment.objects.filter(is_public=True).order_by("number"),
                      to_attr="public_amendments"),
         )

@@ -29,6 +29,8 @@ from sopeli.grants.models import (
 from sopeli.grants.services import selection as services
 
 VARIANTS = [v.value for v in rules.BudgetVariant]
+# Columns of an application the public results never show (free text and the aid check's workings).
+PUBLIC_DEFERRED_APPLICATION_FIELDS = ("summary", "partners", "aid_check", "withdrawal_reason")
 TIE_BREAKS = {"amount": [{"kind": "lower_amount"}], "time": [{"kind": "earlier_submission"}]}
 
 
@@ -124,7 +126,7 @@ def public_results(call: Call) -> list[Selection]:
 def published_results(calls: list[Call], *, reserve_head: int | None = None) -> dict[int, list[Selection]]:
     """``public_results`` for many calls at once, by call id, in three queries whatever the number of
     calls or applications: each measure's latest run if it is published, its funded and reserve rows
-    (application, call and village joined; the reserve only down to ``reserve_head`` when given) and
+    (application and village joined, the call given; the reserve only down to ``reserve_head`` when given) and
     the counts per outcome (``reserve_count``, ``rejected_count``, ``ineligible_count``, ``withdrawn_count``)."""
     by_id = {c.pk: c for c in calls}
     latest: dict[int, Selection] = {}
@@ -135,7 +137,10 @@ def published_results(calls: list[Call], *, reserve_head: int | None = None) -> 
     shown = Q(outcome=Outcome.RESERVE) if reserve_head is None else Q(outcome=Outcome.RESERVE, reserve_position__lte=reserve_head)
     rows: dict[int, list[RankingResult]] = {}
     for r in (RankingResult.objects.filter(selection__in=selections).filter(Q(outcome=Outcome.FUNDED) | shown)
-              .select_related("application__settlement", "application__call").order_by("rank", "id")):
+              .select_related("application__settlement")
+              .defer("shortfalls", *(f"application__{name}" for name in PUBLIC_DEFERRED_APPLICATION_FIELDS))
+              .order_by("rank", "id")):
+        r.application.call = by_id[r.application.call_id]  # known already: no heavy call row per result
         rows.setdefault(r.selection_id, []).append(r)
     counts: dict[tuple[int, str], int] = {
         (c["selection"], c["outcome"]): c["n"] for c in
