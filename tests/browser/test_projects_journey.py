@@ -119,7 +119,7 @@ def test_contract_to_settlement(live_server, page, desktop_page, lag, log_in, sc
     m.goto(f"{base}/manage/monitoring/")
     expect(m.get_by_text("Jobs created (full-time equivalents)")).to_be_visible()
     expect(m.locator("dl.facts").first).to_contain_text("1.50")
-    expect(m.locator("dl.facts").first).to_contain_text("36000.00")
+    expect(m.locator("dl.facts").first).to_contain_text("36,000.00 GEL")
     screenshot(m, "monitoring-dashboard-desktop")
     with m.expect_download() as info:
         m.get_by_role("link", name="Donor report (XLSX)").click()
