@@ -109,7 +109,15 @@ def _measures(lag, assembly, now, manager):
 
 def _call(lag, version, measures, *, code, title, opens, closes, status, manager, budgets):
     """A complete call (measures, aid rates, criteria, one question, a two-line checklist) with its snapshot."""
-    from sopeli.grants.models import Call, CallAidRate, CallMeasure, CallQuestion, ChecklistItem, Criterion
+    from sopeli.grants.models import (
+        Call,
+        CallAidRate,
+        CallCounter,
+        CallMeasure,
+        CallQuestion,
+        ChecklistItem,
+        Criterion,
+    )
     from sopeli.grants.services.calls import call_snapshot
 
     call = Call.objects.create(
@@ -143,6 +151,7 @@ def _call(lag, version, measures, *, code, title, opens, closes, status, manager
     call.snapshot = call_snapshot(call)
     call.status = status
     call.save(update_fields=["snapshot", "status"])
+    CallCounter.objects.create(call=call)  # the numbering counter call_publish sets up
     return call
 
 
@@ -191,7 +200,7 @@ class AidChecks:
 def _applications(call, call_measures, count, *, rnd, applicants, villages, aid, submitted_from, submitted_to,
                   status, drafts=0):
     """``count`` submitted applications numbered 1..count (submission times in order), plus ``drafts``."""
-    from sopeli.grants.models import Answer, Application, BudgetLine, CallQuestion
+    from sopeli.grants.models import Answer, Application, BudgetLine, CallCounter, CallQuestion
 
     span = (submitted_to - submitted_from).total_seconds()
     times = sorted(submitted_from + timedelta(seconds=rnd.random() * span) for _ in range(count))
@@ -221,7 +230,7 @@ def _applications(call, call_measures, count, *, rnd, applicants, villages, aid,
     BudgetLine.objects.bulk_create([BudgetLine(application=a, description=a.title[:200], amount=a.total_budget) for a in rows],
                                    batch_size=5000)
     if count:
-        type(call).objects.filter(pk=call.pk).update(last_number=count)
+        CallCounter.objects.filter(call=call).update(last_number=count)
     return rows[:count]
 
 
