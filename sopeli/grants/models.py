@@ -812,6 +812,9 @@ class RankingResult(models.Model):
 
     class Meta:
         ordering = ["selection", "rank", "id"]
+        # A big call's reserve list runs to thousands: its public pages read it in order, 50 at a time.
+        indexes = [models.Index(fields=["selection", "reserve_position", "id"], condition=Q(outcome="reserve"),
+                                name="rankingresult_reserve_order")]
         constraints = [
             models.UniqueConstraint(fields=["selection", "application"], name="rankingresult_unique_application"),
             models.UniqueConstraint(fields=["selection", "rank"], name="rankingresult_unique_rank"),

@@ -178,7 +178,7 @@ def published_selection(call: Call, call_measure_id: int) -> Selection | None:
 def reserve_list(selection: Selection):
     """A published selection's whole reserve list in order; paginate the result."""
     return (RankingResult.objects.filter(selection=selection, outcome=Outcome.RESERVE)
-            .select_related("application__settlement", "application__call").order_by("reserve_position", "rank", "id"))
+            .select_related("application__settlement", "application__call").order_by("reserve_position", "id"))
 
 
 def own_scores(app: Application, *, show_names: bool) -> dict[str, Any]:
