@@ -129,6 +129,16 @@ def _locked(contract: Contract) -> Contract:
     return Contract.objects.select_for_update().get(pk=contract.pk)
 
 
+def _locked_with_funded_application(contract: Contract) -> Contract:
+    """Lock the application, then the contract (grants' lock order: application before contract), and
+    refuse if the applicant withdrew meanwhile: a contract for a withdrawn grant is never confirmed or
+    signed (grants' withdrawal checks for a signed contract under the same application lock)."""
+    app = Application.objects.select_for_update().get(pk=contract.application_id)
+    if app.status != ApplicationStatus.FUNDED:
+        raise ValidationError(_("The applicant withdrew this application, so its contract was cancelled."))
+    return _locked(contract)
+
+
 def _rules_error(exc: ValueError) -> ValidationError:
     return ValidationError(_("These amounts are not possible: %(detail)s") % {"detail": str(exc)})
 
@@ -331,7 +341,7 @@ def planned_indicators_save(*, actor, contract: Contract, values: dict[int, Any]
 @transaction.atomic
 def contract_eligibility_check(*, actor, contract: Contract, eligible: bool, note: str = "") -> Contract:
     """The accountable body's final eligibility check: a step of its own, after the LAG's selection."""
-    contract = _locked(contract)
+    contract = _locked_with_funded_application(contract) if eligible else _locked(contract)
     _require_status(contract, ContractStatus.DRAFT, message=_("The final eligibility check is already done."))
     note = (note or "").strip()
     if not eligible and not note:
@@ -348,12 +358,29 @@ def contract_eligibility_check(*, actor, contract: Contract, eligible: bool, not
     return contract
 
 
+def contracts_cancel_unsigned(*, actor, application: Application) -> int:
+    """Grants' withdrawal calls this inside its transaction, holding the application's lock: a contract
+    not yet signed (draft or checked) ends with the withdrawn grant. Returns how many were cancelled."""
+    cancelled = 0
+    for contract in Contract.objects.select_for_update().filter(
+            application=application, status__in=(ContractStatus.DRAFT, ContractStatus.CHECKED)):
+        contract.status = ContractStatus.CANCELLED
+        contract.eligibility_note = "\n".join(filter(None, [contract.eligibility_note,
+                                                             _("Cancelled: the applicant withdrew the application.")]))
+        contract.save(update_fields=["status", "eligibility_note"])
+        audit_record(actor=actor, lag=contract.lag, action="projects.contract_cancel", target=contract,
+                     summary=f"Contract {contract.number} cancelled: application withdrawn",
+                     data={"contract": contract.number})
+        cancelled += 1
+    return cancelled
+
+
 @transaction.atomic
 def contract_sign(
     *, actor, contract: Contract, grantee_on: datetime.date, lag_on: datetime.date, scan: UploadedFile | None = None,
     today: datetime.date | None = None,
 ) -> Contract:
-    contract = _locked(contract)
+    contract = _locked_with_funded_application(contract)
     _require_status(contract, ContractStatus.CHECKED,
                     message=_("The contract can be signed only after the accountable body's final eligibility check."))
     today = today or timezone.localdate()

@@ -607,6 +607,10 @@ def application_withdraw(*, actor: User | None, application: Application, reason
     app.status_changed_at = now
     app.withdrawal_reason = (reason or "").strip()[:2000]
     app.save(update_fields=["status", "withdrawn_at", "status_changed_at", "withdrawal_reason", "updated_at"])
+    if was == ApplicationStatus.FUNDED:
+        from sopeli.projects.services import contracts_cancel_unsigned
+
+        contracts_cancel_unsigned(actor=actor, application=app)  # a contract still being prepared ends with it
     # Withdrawing a funded or reserve project changes public results.
     public = was in decided
     audit_record(actor=actor, lag=app.lag, action="grants.application_withdraw", target=app, public=public,

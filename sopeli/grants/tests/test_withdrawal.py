@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from sopeli.core.models import AuditEvent
 from sopeli.grants.models import Outcome, RankingResult, Selection
@@ -91,6 +92,25 @@ def test_a_signed_contract_stops_the_withdrawal(res, lag):
     for letter in "EDF":
         res.apps[letter].refresh_from_db()
         assert res.apps[letter].status == ApplicationStatus.RESERVE
+
+
+def test_a_contract_still_being_prepared_ends_with_the_withdrawal_and_can_no_longer_be_signed(res, lag):
+    from sopeli.projects import services as project_services
+    from sopeli.projects.models import ContractStatus
+
+    a = res.apps["A"]
+    a.refresh_from_db()
+    contract = project_services.contract_generate(
+        actor=None, application=a, starts_on=timezone.localdate(), ends_on=timezone.localdate() + timedelta(days=300))
+    checked = project_services.contract_eligibility_check(actor=None, contract=contract, eligible=True)
+    assert checked.status == ContractStatus.CHECKED
+    withdraw(a)
+    contract.refresh_from_db()
+    assert contract.status == ContractStatus.CANCELLED and "withdrew" in contract.eligibility_note
+    with pytest.raises(ValidationError, match="withdrew"):
+        project_services.contract_sign(actor=None, contract=contract, grantee_on=timezone.localdate(),
+                                       lag_on=timezone.localdate(), scan=None)
+    assert AuditEvent.objects.filter(action="projects.contract_cancel").count() == 1
 
 
 def test_withdrawing_twice_changes_nothing_more(res):
