@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from sopeli.core.models import Lag, Settlement
 from sopeli.core.privacy import public_grant_recipient
@@ -242,6 +243,32 @@ def lag_overview(lag: Lag, *, now: dt.datetime | None = None) -> dict:
     money = lag_money(lag)
     return {"open_calls": calls.open, "upcoming_calls": calls.upcoming, "news": news, "decisions": decisions,
             "projects": projects, "money": money.total, "funded_count": funded_projects(lag).count()}
+
+
+OVERVIEW_CACHE_SECONDS = 60
+
+
+def cached_lag_overview(lag: Lag) -> dict:
+    """``lag_overview``, kept for a minute and for as long as the LAG's public record is unchanged.
+
+    Everything the home page shows is a public fact, and every public fact is appended to the LAG's
+    ledger, so the key carries the ledger's newest sequence number: a new call, decision, payment or
+    news post shows at once. Time alone moves a call from "opening soon" to "open" and staff edit
+    villages outside the ledger: the key changes every minute, so those show within a minute. The
+    money totals are the costly part (they add up every application and contract of the LAG).
+    """
+    from django.core.cache import cache
+
+    from sopeli.core.models import LedgerEntry
+
+    seq = LedgerEntry.objects.filter(lag=lag).order_by("-seq").values_list("seq", flat=True).first() or 0
+    minute = int(timezone.now().timestamp() // OVERVIEW_CACHE_SECONDS)
+    key = f"lag-overview:{lag.pk}:{seq}:{minute}"
+    overview = cache.get(key)
+    if overview is None:
+        overview = lag_overview(lag)
+        cache.set(key, overview, OVERVIEW_CACHE_SECONDS)
+    return overview
 
 
 def latest_decisions(lag: Lag, limit: int = 5) -> list[tuple[str, object]]:

@@ -4,11 +4,11 @@ A fixed number of queries (``sopeli.portal.public_selectors.lag_overview``)."""
 
 from django import template
 
-from sopeli.portal.public_selectors import lag_overview as _lag_overview
+from sopeli.portal.public_selectors import cached_lag_overview
 
 register = template.Library()
 
 
 @register.simple_tag
 def lag_overview(lag):
-    return _lag_overview(lag)
+    return cached_lag_overview(lag)

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from sopeli.grants.models import Application
@@ -154,8 +155,26 @@ def test_query_counts_do_not_grow(client, lag, funded, where, django_assert_num_
         assert client.get(target).status_code == 200
     _many(lag, 12)
     LagFactory(slug="third")
+    cache.clear()  # compare uncached renderings (the home's overview is cached, see the next test)
     with django_assert_num_queries(len(first.captured_queries)):
         assert client.get(target).status_code == 200
+
+
+def test_the_home_overview_is_cached_until_the_public_record_grows(client, lag, funded):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sopeli.core.audit import audit_record
+
+    home = reverse("core:lag_home", args=[lag.slug])
+    with CaptureQueriesContext(connection) as first:
+        assert "Bulk project 0" not in _text(client.get(home))
+    _many(lag, 1)  # rows written without a public fact: the cached overview stands (for up to a minute)
+    with CaptureQueriesContext(connection) as second:
+        assert "Bulk project 0" not in _text(client.get(home))
+    assert len(second.captured_queries) < len(first.captured_queries)
+    audit_record(actor=None, lag=lag, action="grants.results_publish", summary="Results", public=True)
+    assert "Bulk project 0" in _text(client.get(home))  # a new public fact shows at once
 
 
 def test_every_page_is_public_and_clean_of_personal_data(client, lag, funded):
