@@ -533,10 +533,10 @@ def _build(world: dict) -> dict:
     assemblies = {b.lag_id: b for b in Body.objects.filter(kind=BodyKind.ASSEMBLY).order_by("id")}
 
     rest = all_apps - call_apps
-    open_apps = min(300, rest)
+    open_apps = min(300, rest // 3)  # small sizes (a quick trial run) still leave some for the other calls
     drafts = 50
     eval_apps = min(max(rest // 10, 0), 2000) if others else rest - open_apps
-    other_apps = rest - open_apps - eval_apps
+    other_apps = max(rest - open_apps - eval_apps, 0)
     applicants = Applicants(all_apps + drafts * (1 + len(others)), rnd)
     aid = AidChecks()
     version, measures = _measures(lag, assemblies[lag.pk], now, manager)
