@@ -1,8 +1,14 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from sopeli.testing.factories import LagFactory, make_persona
+
+# Property tests check rules, not speed: on a shared 2-core CI machine an example can take longer
+# than Hypothesis's default 200 ms deadline, which failed a governance property once for no reason.
+settings.register_profile("sopeli", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("sopeli")
 
 
 @pytest.fixture
