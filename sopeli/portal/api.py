@@ -241,6 +241,20 @@ def _page(qs, paging: Paging, serialise) -> dict:
     return {"count": count, "limit": paging.limit, "offset": paging.offset, "items": [serialise(r) for r in rows]}
 
 
+def _where(qs, **lookups):
+    """``qs`` filtered by the query parameters that were given; one left out (None or empty) filters nothing."""
+    # "is not None" rather than truthiness: a subquery's truth would run it.
+    given = {field: value for field, value in lookups.items() if value is not None and value != ""}
+    return qs.filter(**given) if given else qs
+
+
+def _calls_under(measure: str | None):
+    """The ids of calls that fund the measure with this code (None when no measure was asked for)."""
+    from sopeli.grants.models import Call
+
+    return Call.objects.filter(call_measures__measure__code=measure).values("pk") if measure else None
+
+
 def _lag(slug: str | None) -> Lag | None:
     if slug is None:
         return None
@@ -630,15 +644,7 @@ def _calls(*, lag: Lag | None, status: str | None, measure: str | None, year: in
     from sopeli.grants.models import Call
     from sopeli.grants.selectors.calls import published_calls
 
-    qs = published_calls()
-    if lag is not None:
-        qs = qs.filter(lag=lag)
-    if status:
-        qs = qs.filter(status=status)
-    if measure:
-        qs = qs.filter(pk__in=Call.objects.filter(call_measures__measure__code=measure).values("pk"))
-    if year:
-        qs = qs.filter(opens_at__year=year)
+    qs = _where(published_calls(), lag=lag, status=status, pk__in=_calls_under(measure), opens_at__year=year)
     if village:
         restricted = Call.eligible_settlements.through.objects.values("call_id")
         qs = qs.filter(~Q(pk__in=restricted) | Q(pk__in=restricted.filter(settlement_id=village)))
@@ -679,19 +685,8 @@ def list_received(request: HttpRequest, paging: Query[Paging], lag: str | None =
     from sopeli.grants.selectors.checks import published_received
 
     qs = published_received()
-    lag_ = _lag(lag)
-    if lag_ is not None:
-        qs = qs.filter(lag=lag_)
-    if call:
-        qs = qs.filter(call_id=call)
-    if measure:
-        qs = qs.filter(measure__measure__code=measure)
-    if village:
-        qs = qs.filter(settlement_id=village)
-    if applicant_type:
-        qs = qs.filter(applicant_type=applicant_type)
-    if year:
-        qs = qs.filter(submitted_at__year=year)
+    qs = _where(qs, lag=_lag(lag), call_id=call, measure__measure__code=measure, settlement_id=village,
+                applicant_type=applicant_type, submitted_at__year=year)
     return _page(qs, paging, _received_out)
 
 
@@ -756,16 +751,8 @@ def _published_result_calls():
 def list_results(request: HttpRequest, paging: Query[SmallPaging], lag: str | None = LagSlug,
                  measure: str | None = MeasureCode,
                  year: int | None = Query(None, ge=1900, le=2200, description="Results published in this year.")):
-    from sopeli.grants.models import Call
-
-    qs = _published_result_calls()
-    lag_ = _lag(lag)
-    if lag_ is not None:
-        qs = qs.filter(lag=lag_)
-    if measure:
-        qs = qs.filter(pk__in=Call.objects.filter(call_measures__measure__code=measure).values("pk"))
-    if year:
-        qs = qs.filter(results_published_at__year=year)
+    qs = _where(_published_result_calls(), lag=_lag(lag), pk__in=_calls_under(measure),
+                results_published_at__year=year)
     return _results_page(qs, paging)
 
 
@@ -801,15 +788,8 @@ def list_projects(request: HttpRequest, paging: Query[Paging], lag: str | None =
                       None, description="selected: no contract yet; else the contract's status.")):
     from sopeli.portal.public_selectors import funded_projects
 
-    qs = funded_projects(_lag(lag))
-    if call:
-        qs = qs.filter(call_id=call)
-    if measure:
-        qs = qs.filter(measure__measure__code=measure)
-    if village:
-        qs = qs.filter(settlement_id=village)
-    if year:
-        qs = qs.filter(decided_at__year=year)
+    qs = _where(funded_projects(_lag(lag)), call_id=call, measure__measure__code=measure, settlement_id=village,
+                decided_at__year=year)
     if status == "selected":
         qs = qs.filter(contract__isnull=True)
     elif status:
@@ -837,19 +817,8 @@ def list_payments(request: HttpRequest, paging: Query[Paging], lag: str | None =
           .only("id", "paid_on", "amount", "tranche__id", "tranche__number", "contract__id", "contract__application_id",
                 "contract__call_id", "contract__lag__slug")
           .order_by("-paid_on", "-id"))
-    lag_ = _lag(lag)
-    if lag_ is not None:
-        qs = qs.filter(contract__lag=lag_)
-    if project:
-        qs = qs.filter(contract__application_id=project)
-    if call:
-        qs = qs.filter(contract__call_id=call)
-    if measure:
-        qs = qs.filter(contract__call_measure__measure__code=measure)
-    if village:
-        qs = qs.filter(contract__settlement_id=village)
-    if year:
-        qs = qs.filter(paid_on__year=year)
+    qs = _where(qs, contract__lag=_lag(lag), contract__application_id=project, contract__call_id=call,
+                contract__call_measure__measure__code=measure, contract__settlement_id=village, paid_on__year=year)
     return _page(qs, paging, _payment_out)
 
 
@@ -881,11 +850,5 @@ def list_indicators(request: HttpRequest, paging: Query[Paging], lag: str | None
 
     qs = (Indicator.objects.filter(version__status=VersionStatus.APPROVED)
           .select_related("version__lag", "objective", "measure").order_by("version__lag_id", "kind", "order", "code", "id"))
-    lag_ = _lag(lag)
-    if lag_ is not None:
-        qs = qs.filter(version__lag=lag_)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if measure:
-        qs = qs.filter(measure__code=measure)
+    qs = _where(qs, version__lag=_lag(lag), kind=kind, measure__code=measure)
     return _indicators_page(qs, paging)
