@@ -32,16 +32,24 @@ help:
 	@echo "make messages  extract the interface text into sopeli/locale (ka, en) and compile it"
 	@echo "make lint      ruff"
 
+PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check --no-input
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Stamps: reinstall only when a lock file changed.
-$(VENV)/.installed-runtime: requirements.lock | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+# The pinned installer first (requirements-bootstrap.lock says why), so the result never depends on
+# the pip that `python3 -m venv` happened to bring.
+$(VENV)/.installer: requirements-bootstrap.lock | $(BIN)/python
+	$(PIP) install --require-hashes --no-deps -r requirements-bootstrap.lock
 	@touch $@
 
-$(VENV)/.installed-dev: requirements-dev.lock | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+# Stamps: reinstall only when a lock file changed.
+$(VENV)/.installed-runtime: requirements.lock $(VENV)/.installer
+	$(PIP) install --require-hashes -r requirements.lock
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installer
+	$(PIP) install --require-hashes -r requirements-dev.lock
 	@touch $@
 
 run: $(VENV)/.installed-runtime

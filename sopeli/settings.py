@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "django_q",
     "sopeli.core",
     "sopeli.accounts",
     "sopeli.membership",
@@ -193,6 +194,26 @@ EMAIL_HOST_USER = os.environ.get("SOPELI_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("SOPELI_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("SOPELI_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("SOPELI_FROM_EMAIL", "Sopeli <noreply@sopeli.localhost>")
+
+# Background work: django-q2 with its ORM broker, so the queue lives in the same database (SQLite on a
+# laptop, PostgreSQL in production) and needs no other server. Any number of `manage.py qcluster`
+# processes on any number of machines share it: a task is taken by one cluster only (compare-and-set on
+# its lock), and `retry` is longer than `timeout`, so a task still running is never handed out twice; a
+# cluster killed mid-task gives its task back after `retry` seconds. Scheduled duties are rows in
+# django_q's Schedule table (sopeli/core/duties.py keeps them), taken by one scheduler at a time.
+Q_CLUSTER = {
+    "name": "sopeli",
+    "orm": "default",
+    "workers": int(os.environ.get("SOPELI_TASK_WORKERS", "2")),
+    "timeout": int(os.environ.get("SOPELI_TASK_TIMEOUT", "300")),
+    "retry": int(os.environ.get("SOPELI_TASK_TIMEOUT", "300")) + 60,
+    "max_attempts": 3,
+    "ack_failures": True,
+    "save_limit": 500,
+    "poll": float(os.environ.get("SOPELI_TASK_POLL", "0.5")),
+    "catch_up": False,  # a duty missed while no worker ran runs once, not once per missed interval
+    "label": _("Background tasks"),
+}
 
 # Behind a reverse proxy that sets X-Forwarded-Proto (see README "Deploying").
 if env_bool("SOPELI_BEHIND_PROXY", False):
