@@ -60,3 +60,18 @@ def _english_by_default():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process(monkeypatch, settings):
+    """Background tasks run in the test's own process as they are enqueued (django-q2's sync mode),
+    so a test that runs the on-commit callbacks sees the worker's work done; SMS go to a list."""
+    from django_q.conf import Conf
+
+    from sopeli.notifications import sms
+
+    monkeypatch.setattr(Conf, "SYNC", True)
+    settings.SOPELI_SMS_BACKEND = "sopeli.notifications.sms.MemoryBackend"
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "sopeli.trainings",
     "sopeli.projects",
     "sopeli.monitoring",
+    "sopeli.notifications",
 ]
 
 MIDDLEWARE = [
@@ -214,6 +215,18 @@ Q_CLUSTER = {
     "catch_up": False,  # a duty missed while no worker ran runs once, not once per missed interval
     "label": _("Background tasks"),
 }
+
+# Messages (sopeli/notifications): every one goes through the outbox and the worker. Links in them point
+# at SOPELI_SITE_URL, since the worker has no request to take the address from.
+SOPELI_SITE_URL = os.environ.get("SOPELI_SITE_URL", "http://127.0.0.1:8000")
+SOPELI_MAIL_DOMAIN = os.environ.get("SOPELI_MAIL_DOMAIN", "sopeli.localhost")
+# SMS: the console by default (printed where the worker runs); in production the HTTP gateway backend
+# with its URL, key and the sender name registered with the operator.
+SOPELI_SMS_BACKEND = os.environ.get("SOPELI_SMS_BACKEND", "sopeli.notifications.sms.ConsoleBackend")
+SOPELI_SMS_URL = os.environ.get("SOPELI_SMS_URL", "")
+SOPELI_SMS_KEY = os.environ.get("SOPELI_SMS_KEY", "")
+SOPELI_SMS_SENDER = os.environ.get("SOPELI_SMS_SENDER", "Sopeli")
+SOPELI_SMS_PRICE_PER_SEGMENT = os.environ.get("SOPELI_SMS_PRICE_PER_SEGMENT", "0.05")
 
 # Behind a reverse proxy that sets X-Forwarded-Proto (see README "Deploying").
 if env_bool("SOPELI_BEHIND_PROXY", False):

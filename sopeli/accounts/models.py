@@ -39,6 +39,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         on_delete=models.SET_NULL, related_name="+",
     )
     phone = models.CharField(_("phone (private)"), max_length=20, blank=True, validators=[phone_validator])
+    # The language messages reach them in (the interface follows the address: /ka/, /en/).
+    language = models.CharField(_("language of messages"), max_length=10, default="ka")
+    # In-app notices not yet read, kept by sopeli.notifications so the header shows it with no query.
+    unread_notices = models.PositiveIntegerField(default=0, editable=False)
     is_staff = models.BooleanField(_("site administrator"), default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
