@@ -89,6 +89,9 @@ class Preference(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "kind"], name="preference_once")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}"
+
     def channels(self) -> set[str]:
         return {c for c in (EMAIL, SMS, INAPP) if getattr(self, c)}
 
@@ -98,3 +101,6 @@ class WorkerHeartbeat(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name

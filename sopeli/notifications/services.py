@@ -23,7 +23,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from sopeli.core.audit import audit_record
-from sopeli.notifications.kinds import EMAIL, INAPP, SMS, kind as kind_of
+from sopeli.notifications.kinds import EMAIL, INAPP, SMS
+from sopeli.notifications.kinds import kind as kind_of
 from sopeli.notifications.models import Message, Preference, Status
 from sopeli.notifications.rules import sms_segments
 
