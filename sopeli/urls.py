@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from sopeli.core import views as core_views
+from sopeli.notifications import views as notification_views
 from sopeli.portal import public_urls_pages
 from sopeli.portal.api import api as open_data_api
 
@@ -11,6 +12,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # No database, no template: the yardstick the benchmark compares every page with.
     path("healthz", core_views.healthz, name="healthz"),
+    # Database, worker heartbeat and outbox: is the deployment doing its work (sopeli/notifications/health.py).
+    path("readyz", notification_views.readyz, name="readyz"),
     # Open data, read-only and versioned; the OpenAPI document is /api/v1/openapi.json.
     path("api/v1/", open_data_api.urls),
 ]
