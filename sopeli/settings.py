@@ -220,6 +220,8 @@ Q_CLUSTER = {
 # at SOPELI_SITE_URL, since the worker has no request to take the address from.
 SOPELI_SITE_URL = os.environ.get("SOPELI_SITE_URL", "http://127.0.0.1:8000")
 SOPELI_MAIL_DOMAIN = os.environ.get("SOPELI_MAIL_DOMAIN", "sopeli.localhost")
+# A message a worker claimed but never marked sent (the worker died) is given back after this long.
+SOPELI_OUTBOX_STALE_SECONDS = int(os.environ.get("SOPELI_OUTBOX_STALE_SECONDS", "600"))
 # SMS: the console by default (printed where the worker runs); in production the HTTP gateway backend
 # with its URL, key and the sender name registered with the operator.
 SOPELI_SMS_BACKEND = os.environ.get("SOPELI_SMS_BACKEND", "sopeli.notifications.sms.ConsoleBackend")

@@ -2,7 +2,7 @@
 
 Several workers on several machines may run ``deliver_due`` at once: each message is claimed by one
 compare-and-set UPDATE (pending → sending), so only one of them sends it. A message left "sending"
-by a worker that died is given back after ``STALE_AFTER``. Failures are retried with the delays of
+by a worker that died is given back after ``SOPELI_OUTBOX_STALE_SECONDS``. Failures are retried with the delays of
 ``rules.RETRY_DELAYS`` and marked failed after the last try; a manager can send it again.
 E-mails carry a stable Message-ID (``<sopeli-message-ID@host>``) so a receiving system can drop
 the duplicate in the one case left: a worker killed after the mail server accepted the message and
@@ -27,7 +27,6 @@ from sopeli.notifications.rules import retry_delay
 
 log = logging.getLogger(__name__)
 
-STALE_AFTER = timedelta(minutes=10)
 BATCH = 200
 
 
@@ -39,7 +38,7 @@ def deliver_due(*, limit: int = 2000) -> dict[str, int]:
     """Deliver every message that is due; returns the counts (the scheduled sweep shows them)."""
     now = timezone.now()
     heartbeat()
-    requeued = Message.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_AFTER).update(
+    requeued = Message.objects.filter(status=Status.SENDING, claimed_at__lt=now - timedelta(seconds=settings.SOPELI_OUTBOX_STALE_SECONDS)).update(
         status=Status.PENDING, next_attempt_at=now)
     counts = {"sent": 0, "retrying": 0, "failed": 0, "requeued": requeued}
     connection = None
