@@ -146,10 +146,17 @@ def _queue_once(row: Message) -> bool:
 
 
 def _count_unread(rows: list[Message]) -> None:
+    """One UPDATE per distinct increment (almost always one: each person gets one notice a call)."""
+    from collections import Counter
+
     from sopeli.accounts.models import User
 
-    for user_id in {row.user_id for row in rows if row.channel == INAPP and row.pk}:
-        User.objects.filter(pk=user_id).update(unread_notices=F("unread_notices") + 1)
+    per_user = Counter(row.user_id for row in rows if row.channel == INAPP and row.pk)
+    by_increment: dict[int, list[int]] = {}
+    for user_id, count in per_user.items():
+        by_increment.setdefault(count, []).append(user_id)
+    for increment, user_ids in by_increment.items():
+        User.objects.filter(pk__in=user_ids).update(unread_notices=F("unread_notices") + increment)
 
 
 def _absolute(link: str) -> str:
