@@ -61,7 +61,7 @@ def member_recipient(member: Member, *, language: str = "") -> Recipient:
     registered on paper has no account and perhaps only a phone."""
     user = member.user
     return Recipient(
-        email=member.email or "", phone=member.phone or (user.phone if user else ""),
+        email=member.email or (user.email if user else ""), phone=member.phone or (user.phone if user else ""),
         language=(user.language if user else "") or language, user=user,
     )
 
