@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.urls import translate_url
 from django.utils import timezone, translation
 
@@ -71,8 +72,13 @@ def channels_for(*, kind_name: str, recipient: Recipient, preferences: dict | No
     return [c for c in (EMAIL, SMS, INAPP) if c in chosen and reachable[c]]
 
 
+def render_text(template_name: str, context: dict) -> str:
+    """Render a plain-text template for a message: no HTML escaping (an apostrophe stays one)."""
+    return get_template(template_name).template.render(Context(context, autoescape=False)).strip()
+
+
 def _render(template: str, suffix: str, context: dict) -> str:
-    return render_to_string(f"{template}{suffix}.txt", context).strip()
+    return render_text(f"{template}{suffix}.txt", context)
 
 
 def notify(
@@ -219,6 +225,11 @@ def _in_language(link: str, language: str) -> str:
         return link
     with translation.override(prefix):  # i18n_patterns resolve a path in its own language
         return translate_url(link, language)
+
+
+def site_url(path: str) -> str:
+    """The address of a page of the site for a message (the worker has no request to take it from)."""
+    return _absolute(path)
 
 
 def _absolute(link: str) -> str:
