@@ -249,6 +249,12 @@ def kick_delivery() -> None:
         log.exception("could not enqueue message delivery; the every-minute sweep will deliver")
 
 
+def outbox_discard_demo() -> int:
+    """Forget the e-mails and SMS that loading the demo data queued (its people are made up); the
+    in-app notices stay, to be seen in the demo. Returns how many were discarded."""
+    return Message.objects.filter(status=Status.PENDING).exclude(channel=INAPP).delete()[0]
+
+
 @transaction.atomic
 def message_resend(*, actor, lag, message_id: int) -> Message:
     """A manager's "send again" for a failed message of their LAG: it gets a fresh set of tries."""
