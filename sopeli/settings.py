@@ -141,6 +141,8 @@ LOGIN_REDIRECT_URL = "core:home"
 
 # django-allauth: e-mail is the login; the address must be confirmed before the account is used.
 ACCOUNT_LOGIN_METHODS = {"email"}
+# allauth's e-mails go through the outbox (sopeli/notifications) like every other message.
+ACCOUNT_ADAPTER = "sopeli.accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("SOPELI_EMAIL_VERIFICATION", "mandatory")

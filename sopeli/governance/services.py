@@ -1,8 +1,8 @@
 """Every write about meetings, agenda items, conflicts, votes, written procedures and minutes.
 
 Each service is keyword-only, runs in one transaction, records one audit event and raises
-``ValidationError`` with a plain, translated message for anything a user did wrong. E-mails go
-out after commit. ``now`` may be passed to pin the server clock (tests, the close command);
+``ValidationError`` with a plain, translated message for anything a user did wrong. Messages go
+through the outbox (``sopeli.notifications``), written in the same transaction. ``now`` may be passed to pin the server clock (tests, the close command);
 deadlines are compared to the second.
 """
 
@@ -12,11 +12,11 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from sopeli.core.audit import audit_record
 from sopeli.core.ledger import ledger_head
@@ -38,6 +38,8 @@ from sopeli.governance.models import (
 )
 from sopeli.governance.rules import APPROVED, BLOCKED, REJECTED
 from sopeli.membership.models import Body, Member
+from sopeli.membership.services import member_recipient
+from sopeli.notifications.services import channels_for, notify
 
 FINAL_STATUSES = (ItemStatus.APPROVED, ItemStatus.REJECTED)
 RESULT_STATUS = {APPROVED: ItemStatus.APPROVED, REJECTED: ItemStatus.REJECTED, BLOCKED: ItemStatus.BLOCKED}
@@ -95,9 +97,17 @@ def _present_and_not_recused(item: AgendaItem) -> list[Member]:
     return selectors.item_situation(item).participants
 
 
-def _send_after_commit(messages: list[tuple[str, str, str, list[str]]]) -> None:
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+def _tell_members(members: Iterable[Member], *, lag, template: str, context: dict) -> int:
+    """Queue an invitation (meeting or written procedure) to each member, in this transaction: e-mail,
+    SMS to a member on paper with only a phone, a notice in Sopeli to one with an account. Returns how
+    many members can be reached at all."""
+    members = list(members)
+    prefetch_related_objects(members, "user")
+    people = [member_recipient(m) for m in members]
+    reached = [p for p in people if channels_for(kind_name="governance.invitation", recipient=p)]
+    notify(kind="governance.invitation", lag=lag, recipients=reached, template=template,
+           context={"lag": lag, **context}, link=reverse("governance:my_votes", args=[lag.slug]))
+    return len(reached)
 
 
 def _both_titles(obj) -> str:
@@ -125,38 +135,26 @@ def meeting_create(*, actor, lag, body: Body, title_ka: str, title_en: str = "",
 
 @transaction.atomic
 def meeting_send_invitations(*, actor, meeting: Meeting, now: dt.datetime | None = None) -> int:
-    """E-mail every seat holder who has an address; a resend is allowed and recorded. Returns the count."""
+    """Invite every seat holder who can be reached (e-mail, SMS, notice); a resend is allowed and
+    recorded. Returns how many were invited."""
     meeting = _locked_meeting(meeting)
     _meeting_is_open(meeting)
     if meeting.status != MeetingStatus.PLANNED:
         raise ValidationError(_("The meeting has already been held; invitations can no longer be sent."))
     members = selectors.seat_holders(meeting.body, on=selectors.meeting_date(meeting))
-    addresses = [m.email for m in members if m.email]
-    if not addresses:
-        raise ValidationError(_("None of the body's members has an e-mail address."))
     items = list(meeting.items.order_by("code", "id"))
     resend = meeting.invitations_sent_at is not None
     meeting.invitations_sent_at = _now(now)
     meeting.save(update_fields=["invitations_sent_at"])
-    with override("ka"):
-        subject = _("Invitation: %(title)s, %(when)s") % {"title": meeting.title_ka, "when": _local(meeting.starts_at)}
-        lines = [
-            _("You are invited to the meeting of %(body)s.") % {"body": meeting.body.name_ka or meeting.body.name},
-            _("When: %(when)s (Tbilisi time)") % {"when": _local(meeting.starts_at)},
-            _("Where: %(place)s") % {"place": meeting.place},
-        ]
-        if items:
-            lines += ["", _("Agenda:")] + [f"{i.code} {i.title_ka or i.title}" for i in items]
-        lines += ["", meeting.lag.name_ka or meeting.lag.name]
-    body = "\n".join(lines)
-    from django.conf import settings
-
-    _send_after_commit([(subject, body, settings.DEFAULT_FROM_EMAIL, [a]) for a in addresses])
+    told = _tell_members(members, lag=meeting.lag, template="governance/messages/invitation",
+                         context={"meeting": meeting, "items": items, "when": _local(meeting.starts_at)})
+    if not told:  # the whole transaction is undone: nothing is queued, nothing recorded
+        raise ValidationError(_("None of the body's members has an e-mail address, a phone number or an account."))
     audit_record(
         actor=actor, lag=meeting.lag, action="meeting.invitations_resent" if resend else "meeting.invitations_sent",
-        target=meeting, summary=_both_titles(meeting), data={"recipients": len(addresses)},
+        target=meeting, summary=_both_titles(meeting), data={"recipients": told},
     )
-    return len(addresses)
+    return told
 
 
 @transaction.atomic
@@ -413,18 +411,8 @@ def procedure_open(*, actor, lag, body: Body | None = None, closes_at: dt.dateti
                                 entered_by=c.entered_by)
             for c in origin.conflicts.filter(kind=RecusalKind.CONFLICT) if c.member_id in seat_ids
         ])
-    from django.conf import settings
-
-    with override("ka"):
-        subject = _("Vote by written procedure: %(code)s %(title)s") % {"code": item.code, "title": item.title_ka}
-        text = "\n".join([
-            _("%(body)s decides %(code)s %(title)s by written procedure.")
-            % {"body": body.name_ka or body.name, "code": item.code, "title": item.title_ka},
-            _("Vote or declare a conflict of interest on the LAG's website under \"My votes\" before %(when)s "
-              "(Tbilisi time).") % {"when": _local(closes_at)},
-            "", lag.name_ka or lag.name,
-        ])
-    _send_after_commit([(subject, text, settings.DEFAULT_FROM_EMAIL, [m.email]) for m in seats if m.email])
+    _tell_members(seats, lag=lag, template="governance/messages/procedure",
+                  context={"item": item, "when": _local(closes_at)})
     audit_record(actor=actor, lag=lag, action="procedure.opened", target=item, public=True,
                  summary=f"{item.code} {_both_titles(item)} · {_local(closes_at)}",
                  data={"body": body.pk, "origin": origin.pk if origin else None, "closes_at": closes_at.isoformat()})

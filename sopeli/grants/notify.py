@@ -1,43 +1,50 @@
-"""E-mails of the grants workflow. Called from ``transaction.on_commit`` in services (the call announcement queues its own).
+"""Messages of the grants workflow, queued in the outbox (``sopeli.notifications.notify``) inside the
+service's transaction: a rolled-back fact tells nobody, a committed one is delivered by the worker.
 
-Each function takes ids, reloads what it needs and sends one message in the recipient's language
-(the site default when unknown). Sending failures are logged, never raised: the fact is already
-committed and is visible on the applicant's timeline.
+Each message goes in the recipient's language, by e-mail, SMS (a paper applicant with only a phone)
+and a notice in Sopeli, as the kind and the person's choices say. The submission receipt's PDF is
+rendered by the worker (``sopeli.grants.pdf.receipt_attachment``), never in the submitting request.
 """
 
-import logging
-
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
-logger = logging.getLogger(__name__)
+from sopeli.notifications.services import notify, render_text, site_url
+
+# What the applicant is told on each event of their application: (kind, template).
+APPLICATION_EVENTS = {
+    "submitted": ("grants.receipt", "application_submitted"),
+    "fixes_requested": ("grants.fixes", "application_fixes_requested"),
+    "eligible": ("grants.result", "application_eligible"),
+    "ineligible": ("grants.result", "application_ineligible"),
+}
 
 
-def _send(*, to: str, template: str, context: dict, attachments=()) -> None:
-    if not to or to.endswith(".invalid"):
-        return  # paper applicants without an e-mail address: the LAG informs them by post or phone
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"grants/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"grants/email/{template}.txt", context)
-    message = EmailMessage(subject=" ".join(subject.split()), body=body, to=[to])
-    for name, content, mimetype in attachments:
-        message.attach(name, content, mimetype)
-    try:
-        message.send()
-    except Exception:  # pragma: no cover - depends on the mail server
-        logger.exception("grants e-mail %s to application recipient failed", template)
+def application_link(app) -> str:
+    return reverse("grants:my_application", args=[app.lag.slug, app.pk])
 
 
-def call_published(call, *, base_url: str = "") -> int:
-    """Announce a published call to the LAG's confirmed subscribers (sent after commit, both languages).
+def application_event(app, event: str) -> None:
+    """Tell the applicant what happened: submitted (with the PDF receipt), fixes requested, eligible…"""
+    kind, template = APPLICATION_EVENTS[event]
+    fix = None
+    if event == "fixes_requested":
+        fix = app.eligibility.fix_requests.order_by("-requested_at").first()
+    receipt = {"attachment": "grants.receipt", "attachment_arg": app.pk} if event == "submitted" else {}
+    notify(kind=kind, lag=app.lag, recipients=[app.applicant], template=f"grants/messages/{template}",
+           context={"app": app, "lag": app.lag, "call": app.call, "fix": fix}, link=application_link(app), **receipt)
 
-    Called inside the publishing transaction: the portal's subscription service queues the
-    messages with ``transaction.on_commit``, so a rolled-back publication announces nothing.
-    """
-    from django.urls import reverse
 
+def application_results(applications) -> None:
+    """Tell each applicant the outcome for their application (results published, or a reserve funded)."""
+    for app in applications:
+        notify(kind="grants.result", lag=app.lag, recipients=[app.applicant], template="grants/messages/result",
+               context={"app": app, "lag": app.lag}, link=application_link(app))
+
+
+def call_published(call) -> int:
+    """Announce a published call to the LAG's confirmed subscribers, both languages in one message
+    (a subscriber has no language of their own). Called inside the publishing transaction."""
     from sopeli.portal.services import announce_to_subscribers
 
     parts = []
@@ -45,30 +52,9 @@ def call_published(call, *, base_url: str = "") -> int:
         with translation.override(lang):
             title = getattr(call, f"title_{lang}", "") or call.title
             summary = getattr(call, f"summary_{lang}", "") or ""
-            closes = render_to_string("grants/email/call_published.txt", {"call": call, "title": title, "summary": summary})
-            page = base_url.rstrip("/") + reverse("grants:call", args=[call.lag.slug, call.pk])
-        parts.append(f"{closes.strip()}\n{page}")
+            closes = render_text("grants/messages/call_published.txt", {"call": call, "title": title, "summary": summary})
+            page = reverse("grants:call", args=[call.lag.slug, call.pk])
+        parts.append(f"{closes}\n{site_url(page)}")
     subject = getattr(call, "title_ka", "") or call.title
-    return announce_to_subscribers(lag=call.lag, subject_ka=subject, text="\n\n—\n\n".join(parts), base_url=base_url)
-
-
-def application_event(application_id: int, event: str, *, with_receipt: bool = False) -> None:
-    """Tell the applicant what happened: submitted (with the PDF receipt), fixes requested, eligible…"""
-    from sopeli.grants.models import Application
-
-    app = Application.objects.select_related("call", "lag", "applicant", "measure__measure").filter(pk=application_id).first()
-    if app is None:
-        return
-    attachments = []
-    if with_receipt:
-        from sopeli.grants.pdf import receipt_pdf
-
-        try:
-            attachments.append((f"receipt-{app.call.code.replace('/', '-')}-{app.number:03d}.pdf", receipt_pdf(app), "application/pdf"))
-        except Exception:  # pragma: no cover - the receipt stays downloadable from the page
-            logger.exception("receipt PDF for application %s failed", application_id)
-    fix = None
-    if event == "fixes_requested":
-        fix = app.eligibility.fix_requests.order_by("-requested_at").first()
-    _send(to=app.applicant.email, template=f"application_{event}",
-          context={"app": app, "lag": app.lag, "call": app.call, "fix": fix}, attachments=attachments)
+    return announce_to_subscribers(lag=call.lag, subject_ka=subject, text="\n\n—\n\n".join(parts),
+                                   link=reverse("grants:call", args=[call.lag.slug, call.pk]))

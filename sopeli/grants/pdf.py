@@ -30,3 +30,19 @@ def receipt_pdf(app: Application, *, request=None) -> bytes:
 
     full = application_full(app)
     return _render("grants/receipt_pdf.html", {"lag": full.lag, "app": full, "call": full.call}, request)
+
+
+def receipt_attachment(application_id) -> tuple[str, bytes, str] | None:
+    """The submission receipt to attach to the applicant's e-mail, rendered by the worker at delivery
+    (``sopeli.notifications.attachments``), in the applicant's language; None once there is nothing to
+    attach (the application is gone or has no number)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    app = (Application.objects.select_related("call", "lag", "applicant")
+           .filter(pk=application_id, number__isnull=False).first())
+    if app is None:
+        return None
+    with translation.override(getattr(app.applicant, "language", "") or settings.LANGUAGE_CODE):
+        content = receipt_pdf(app)
+    return f"receipt-{app.call.code.replace('/', '-')}-{app.number:03d}.pdf", content, "application/pdf"

@@ -11,15 +11,14 @@ on the day they resign.
 """
 
 import datetime
-import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sopeli.accounts.models import Role, User, phone_validator
@@ -42,8 +41,7 @@ from sopeli.membership.models import (
     SeatRole,
     Sector,
 )
-
-log = logging.getLogger(__name__)
+from sopeli.notifications.services import Recipient, notify
 
 OPEN_STATUSES = (MemberStatus.APPLIED, MemberStatus.ACTIVE)
 
@@ -57,16 +55,22 @@ EDITABLE_FIELDS = (
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _mail_on_commit(*, to: str, subject: str, body: str) -> None:
-    """Send an e-mail once the transaction has committed; a mail failure never undoes the change."""
+def member_recipient(member: Member, *, language: str = "") -> Recipient:
+    """Whom to tell about a member: the address and phone on the membership record, and the account
+    when there is one (its language, its in-app notices, its phone when the record has none). A member
+    registered on paper has no account and perhaps only a phone."""
+    user = member.user
+    return Recipient(
+        email=member.email or (user.email if user else ""), phone=member.phone or (user.phone if user else ""),
+        language=(user.language if user else "") or language, user=user,
+    )
 
-    def send():
-        try:
-            send_mail(subject, body, None, [to])
-        except Exception:  # noqa: BLE001 - the change is committed; log and carry on
-            log.exception("membership e-mail to %s failed", to)
 
-    transaction.on_commit(send)
+def _tell(member: Member, name: str, *, language: str = "", **context) -> None:
+    """Queue the membership message ``name`` to the member, in this transaction."""
+    link = reverse("membership:my_membership", args=[member.lag.slug]) if member.user_id else ""
+    notify(kind="membership.update", lag=member.lag, recipients=[member_recipient(member, language=language)],
+           template=f"membership/messages/{name}", context={"member": member, "lag": member.lag, **context}, link=link)
 
 
 def _event(*, member: Member, kind: str, actor, reason: str = "", data: dict | None = None) -> MembershipEvent:
@@ -200,15 +204,8 @@ def member_apply(
         actor=user, lag=lag, action="membership.applied", target=member,
         summary=_("%(name)s applied for membership") % {"name": member.name},
     )
-    _mail_on_commit(
-        to=email,
-        subject=_("Your application to %(lag)s") % {"lag": lag.name},
-        body=_(
-            "Thank you for applying to become a member of %(lag)s.\n\n"
-            "The LAG's manager will look at your application and write to you at this address "
-            "when it has been decided. Until then nothing is published about you.\n"
-        ) % {"lag": lag.name},
-    )
+    # The applicant is acting now, on a page in their language: tell them in it.
+    _tell(member, "applied", language=translation.get_language() or "")
     return member
 
 
@@ -231,15 +228,7 @@ def member_approve(*, actor: User, member: Member) -> Member:
         actor=actor, lag=lag, action="membership.approved", target=member, public=True,
         summary=_("%(name)s joined the LAG") % {"name": member.name},
     )
-    _mail_on_commit(
-        to=member.email,
-        subject=_("Welcome to %(lag)s") % {"lag": lag.name},
-        body=_(
-            "Your application has been approved: you are now a member of %(lag)s.\n\n"
-            "Your name, type, sector, interest group and village appear on the LAG's public list "
-            "of members. Your phone, ID number, address and e-mail are never published.\n"
-        ) % {"lag": lag.name},
-    )
+    _tell(member, "approved")
     return member
 
 
@@ -260,14 +249,7 @@ def member_reject(*, actor: User, member: Member, reason: str) -> Member:
         actor=actor, lag=member.lag, action="membership.rejected", target=member,
         summary=_("Application of %(name)s rejected") % {"name": member.name}, data={"reason": reason},
     )
-    _mail_on_commit(
-        to=member.email,
-        subject=_("Your application to %(lag)s") % {"lag": member.lag.name},
-        body=_(
-            "We are sorry: your application to become a member of %(lag)s was not accepted.\n\n"
-            "The reason given:\n%(reason)s\n\nYou may write to the LAG if you have questions.\n"
-        ) % {"lag": member.lag.name, "reason": reason},
-    )
+    _tell(member, "rejected", reason=reason)
     return member
 
 
@@ -299,14 +281,7 @@ def member_resign(*, actor: User, member: Member, reason: str = "") -> Member:
         actor=actor, lag=lag, action="membership.resigned", target=member, public=True,
         summary=_("%(name)s left the LAG") % {"name": member.name}, data={"seats_ended": ended},
     )
-    _mail_on_commit(
-        to=member.email,
-        subject=_("Your membership of %(lag)s has ended") % {"lag": lag.name},
-        body=_(
-            "Your membership of %(lag)s ended today. Any seats you held on its bodies ended with it.\n\n"
-            "You are welcome to apply again at any time.\n"
-        ) % {"lag": lag.name},
-    )
+    _tell(member, "resigned")
     return member
 
 

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
+from django.urls import translate_url
 from django.utils import timezone, translation
 
 from sopeli.core.audit import audit_record
@@ -70,8 +72,13 @@ def channels_for(*, kind_name: str, recipient: Recipient, preferences: dict | No
     return [c for c in (EMAIL, SMS, INAPP) if c in chosen and reachable[c]]
 
 
+def render_text(template_name: str, context: dict) -> str:
+    """Render a plain-text template for a message: no HTML escaping (an apostrophe stays one)."""
+    return get_template(template_name).template.render(Context(context, autoescape=False)).strip()
+
+
 def _render(template: str, suffix: str, context: dict) -> str:
-    return render_to_string(f"{template}{suffix}.txt", context).strip()
+    return render_text(f"{template}{suffix}.txt", context)
 
 
 def notify(
@@ -87,45 +94,103 @@ def notify(
     headers: dict | None = None,
     dedupe_key: str = "",
     per_recipient=None,
+    per_recipient_headers=None,
 ) -> list[Message]:
     """Queue one message of ``kind`` to each recipient (users or ``Recipient``); returns the rows.
 
     Must run inside the transaction of the fact it tells about. ``per_recipient(recipient)`` may
-    return extra context for one recipient (an unsubscribe link). With ``dedupe_key`` a message that
+    return extra context for one recipient (an unsubscribe link), ``per_recipient_headers(recipient)``
+    extra e-mail headers (List-Unsubscribe). With ``dedupe_key`` a message that
     was already queued for the same recipient and channel is not queued again.
     """
     kind_of(kind)  # fail early on an undeclared kind
     people = [recipient_for(r) for r in recipients]
-    user_ids = [p.user.pk for p in people if p.user is not None]
-    preferences = {p.user_id: p for p in Preference.objects.filter(user_id__in=user_ids, kind=kind)} if user_ids else {}
-    now = timezone.now()
+    preferences = _preferences(kind, people)
     rows: list[Message] = []
     for person in people:
         channels = channels_for(kind_name=kind, recipient=person, preferences=preferences)
         if not channels:
             continue
-        language = person.language if person.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        language = _language(person.language)
+        own_link = _in_language(link, language)
         ctx = {**(context or {}), **(per_recipient(person) if per_recipient else {}),
-               "recipient": person, "link": _absolute(link)}
+               "recipient": person, "link": _absolute(own_link)}
         with translation.override(language):
-            subject = " ".join(_render(template, "_subject", ctx).split())
+            subject = _render(template, "_subject", ctx)
             body = _render(template, "", ctx)
             sms_text = _render(template, "_sms", ctx) if SMS in channels else ""
-        for channel in channels:
-            text = sms_text if channel == SMS else body
-            rows.append(Message(
-                lag=lag, kind=kind, channel=channel, user=person.user, language=language,
-                address={EMAIL: person.email, SMS: person.phone}.get(channel, ""),
-                subject=subject[:300], body=text, link=link, headers=headers or {},
-                attachment=attachment if channel == EMAIL else "",
-                attachment_arg=str(attachment_arg) if channel == EMAIL and attachment else "",
-                dedupe_key=dedupe_key,
-                segments=sms_segments(text) if channel == SMS else None,
-                # An in-app notice is delivered by being written.
-                status=Status.SENT if channel == INAPP else Status.PENDING,
-                sent_at=now if channel == INAPP else None,
-                created_at=now, next_attempt_at=now,
-            ))
+        own_headers = {**(headers or {}), **(per_recipient_headers(person) if per_recipient_headers else {})}
+        rows += _rows(kind=kind, lag=lag, person=person, channels=channels, language=language, subject=subject,
+                      body=body, sms_text=sms_text, link=own_link, headers=own_headers, attachment=attachment,
+                      attachment_arg=attachment_arg, dedupe_key=dedupe_key)
+    return _write(rows, dedupe_key=dedupe_key)
+
+
+def notify_rendered(
+    *,
+    kind: str,
+    recipient,
+    subject: str,
+    body: str,
+    sms_text: str = "",
+    language: str = "",
+    lag=None,
+    link: str = "",
+    headers: dict | None = None,
+    dedupe_key: str = "",
+) -> list[Message]:
+    """Queue a message whose text is already rendered (allauth renders its own e-mails), to one
+    recipient (a user or ``Recipient``), on the channels of ``kind`` they can be reached by.
+
+    ``language`` is the language the text was rendered in (the recipient's when empty).
+    """
+    kind_of(kind)
+    person = recipient_for(recipient)
+    channels = channels_for(kind_name=kind, recipient=person, preferences=_preferences(kind, [person]))
+    if SMS in channels and not sms_text:
+        channels.remove(SMS)
+    rows = _rows(kind=kind, lag=lag, person=person, channels=channels, language=_language(language or person.language),
+                 subject=subject, body=body.strip(), sms_text=sms_text.strip(), link=link, headers=headers,
+                 dedupe_key=dedupe_key)
+    return _write(rows, dedupe_key=dedupe_key)
+
+
+def _preferences(kind: str, people: list[Recipient]) -> dict:
+    user_ids = [p.user.pk for p in people if p.user is not None]
+    if not user_ids:
+        return {}
+    return {p.user_id: p for p in Preference.objects.filter(user_id__in=user_ids, kind=kind)}
+
+
+def _language(language: str) -> str:
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _rows(*, kind, lag, person: Recipient, channels, language, subject, body, sms_text, link, headers,
+          attachment="", attachment_arg="", dedupe_key="") -> list[Message]:
+    """The outbox rows of one message to one person: one per channel (the only place rows are made)."""
+    now = timezone.now()
+    subject = " ".join(subject.split())
+    rows = []
+    for channel in channels:
+        text = sms_text if channel == SMS else body
+        rows.append(Message(
+            lag=lag, kind=kind, channel=channel, user=person.user, language=language,
+            address={EMAIL: person.email, SMS: person.phone}.get(channel, ""),
+            subject=subject[:300], body=text, link=link, headers=headers or {},
+            attachment=attachment if channel == EMAIL else "",
+            attachment_arg=str(attachment_arg) if channel == EMAIL and attachment else "",
+            dedupe_key=dedupe_key,
+            segments=sms_segments(text) if channel == SMS else None,
+            # An in-app notice is delivered by being written.
+            status=Status.SENT if channel == INAPP else Status.PENDING,
+            sent_at=now if channel == INAPP else None,
+            created_at=now, next_attempt_at=now,
+        ))
+    return rows
+
+
+def _write(rows: list[Message], *, dedupe_key: str) -> list[Message]:
     if dedupe_key:
         rows = [row for row in rows if _queue_once(row)]
     else:
@@ -134,6 +199,7 @@ def notify(
         transaction.on_commit(kick_delivery)
     _count_unread(rows)
     return rows
+
 
 
 def _queue_once(row: Message) -> bool:
@@ -159,6 +225,20 @@ def _count_unread(rows: list[Message]) -> None:
         User.objects.filter(pk__in=user_ids).update(unread_notices=F("unread_notices") + increment)
 
 
+def _in_language(link: str, language: str) -> str:
+    """A page of the site (/ka/kazbegi/...) in the recipient's language (/en/kazbegi/...)."""
+    prefix = link.split("/")[1] if link.startswith("/") and link.count("/") > 1 else ""
+    if prefix not in dict(settings.LANGUAGES) or prefix == language:
+        return link
+    with translation.override(prefix):  # i18n_patterns resolve a path in its own language
+        return translate_url(link, language)
+
+
+def site_url(path: str) -> str:
+    """The address of a page of the site for a message (the worker has no request to take it from)."""
+    return _absolute(path)
+
+
 def _absolute(link: str) -> str:
     if not link or link.startswith(("http://", "https://")):
         return link
@@ -174,6 +254,12 @@ def kick_delivery() -> None:
         async_task("sopeli.notifications.delivery.deliver_due", task_name="deliver messages", group="outbox")
     except Exception:  # noqa: BLE001 - the sweep picks the messages up
         log.exception("could not enqueue message delivery; the every-minute sweep will deliver")
+
+
+def outbox_discard_demo() -> int:
+    """Forget the e-mails and SMS that loading the demo data queued (its people are made up); the
+    in-app notices stay, to be seen in the demo. Returns how many were discarded."""
+    return Message.objects.filter(status=Status.PENDING).exclude(channel=INAPP).delete()[0]
 
 
 @transaction.atomic

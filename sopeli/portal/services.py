@@ -1,25 +1,24 @@
 """Every write of the portal: news posts and e-mail subscriptions to a LAG's announcements.
 
-Keyword-only, one transaction, one audit event each; e-mails leave after commit. Links in
-e-mails need the site's address: the caller passes ``base_url`` (e.g. ``https://sopeli.ge``).
+Keyword-only, one transaction, one audit event each; e-mails are queued in the outbox
+(``sopeli.notifications``) in that transaction. Their links point at ``SOPELI_SITE_URL``.
 """
 
 from __future__ import annotations
 
 import secrets
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from sopeli.core.audit import audit_record
 from sopeli.core.models import Lag
+from sopeli.notifications.services import Recipient, notify, site_url
 from sopeli.portal.models import News, Subscription
 
 
@@ -28,9 +27,9 @@ def _clean_news(title_ka: str, body_ka: str) -> None:
         raise ValidationError(_("Give the news a title and a text in Georgian."))
 
 
-def _link(base_url: str, name: str, *args, lang: str = "ka") -> str:
+def _path(name: str, *args, lang: str = "ka") -> str:
     with override(lang):
-        return base_url.rstrip("/") + reverse(name, args=args)
+        return reverse(name, args=args)
 
 
 @transaction.atomic
@@ -59,8 +58,9 @@ def news_update(*, actor, news: News, title_ka: str, body_ka: str, title_en: str
 
 
 @transaction.atomic
-def news_publish(*, actor, news: News, base_url: str, now=None) -> News:
-    """Publish a post; the first time, announce it to the LAG's confirmed subscribers after commit."""
+def news_publish(*, actor, news: News, now=None) -> News:
+    """Publish a post; the first time, announce it to the LAG's confirmed subscribers (queued now, sent
+    by the worker after the commit)."""
     news = News.objects.select_for_update(of=("self",)).select_related("lag").get(pk=news.pk, lag_id=news.lag_id)
     if news.is_published:
         raise ValidationError(_("This news is already published."))
@@ -72,7 +72,7 @@ def news_publish(*, actor, news: News, base_url: str, now=None) -> News:
         news.announced_at = now
     news.save(update_fields=["is_published", "published_at", "announced_at", "updated_at"])
     if announce:
-        _announce_after_commit(news, base_url)
+        _announce(news)
     audit_record(actor=actor, lag=news.lag, action="news.published", target=news, public=True,
                  summary=news.title_ka,
                  data={"news": news.pk, "title_ka": news.title_ka, "title_en": news.title_en or ""})
@@ -91,43 +91,40 @@ def news_unpublish(*, actor, news: News) -> News:
     return news
 
 
-def _announce_after_commit(news: News, base_url: str) -> None:
+def _announce(news: News) -> None:
+    page = _path("portal:news_detail", news.lag.slug, news.pk)
     announce_to_subscribers(
-        lag=news.lag, subject_ka=news.title_ka,
-        text="\n\n".join(filter(None, [news.title_ka, news.body_ka, _link(base_url, "portal:news_detail", news.lag.slug, news.pk),
-                                        "—", news.title_en, news.body_en])),
-        base_url=base_url,
+        lag=news.lag, subject_ka=news.title_ka, link=page,
+        text="\n\n".join(filter(None, [news.title_ka, news.body_ka, site_url(page), "—", news.title_en, news.body_en])),
     )
 
 
-def announce_to_subscribers(*, lag: Lag, subject_ka: str, text: str, base_url: str) -> int:
-    """E-mail ``text`` to the LAG's confirmed subscribers once the transaction commits; returns how many.
+def announce_to_subscribers(*, lag: Lag, subject_ka: str, text: str, link: str = "") -> int:
+    """Queue ``text`` to the LAG's confirmed subscribers in this transaction; returns how many.
 
-    One message per subscriber (each carries its own unsubscribe link and List-Unsubscribe header).
-    Used for news posts and for published calls (grants.notify.call_published).
+    One message per subscriber, each with its own unsubscribe link and List-Unsubscribe header, in
+    both languages (a subscriber has no language of their own). Used for news posts and for published
+    calls (grants.notify.call_published).
     """
-    recipients = list(
-        Subscription.objects.filter(lag=lag, confirmed_at__isnull=False).values_list("email", "token")
-    )
-    if not recipients:
+    tokens = dict(Subscription.objects.filter(lag=lag, confirmed_at__isnull=False).values_list("email", "token"))
+    if not tokens:
         return 0
-    messages = []
-    for email, token in recipients:
-        stop = _link(base_url, "portal:unsubscribe", lag.slug, token)
-        with override("ka"):
-            footer = _("You receive this because you subscribed to the announcements of %(lag)s. "
-                       "To stop: %(link)s") % {"lag": lag.name_ka or lag.name, "link": stop}
-        messages.append(EmailMessage(
-            subject=f"{lag.name_ka or lag.name}: {subject_ka}", body=f"{text}\n\n{footer}\n",
-            from_email=settings.DEFAULT_FROM_EMAIL, to=[email],
-            headers={"List-Unsubscribe": f"<{stop}>"},
-        ))
-    transaction.on_commit(lambda: get_connection().send_messages(messages))
-    return len(messages)
+
+    def unsubscribe(person: Recipient) -> str:
+        return site_url(_path("portal:unsubscribe", lag.slug, tokens[person.email]))
+
+    notify(
+        kind="portal.announcement", lag=lag, recipients=[Recipient(email=email) for email in tokens],
+        template="portal/messages/announcement", link=link,
+        context={"lag_name": lag.name_ka or lag.name, "subject": subject_ka, "text": text},
+        per_recipient=lambda person: {"unsubscribe": unsubscribe(person)},
+        per_recipient_headers=lambda person: {"List-Unsubscribe": f"<{unsubscribe(person)}>"},
+    )
+    return len(tokens)
 
 
 @transaction.atomic
-def subscription_request(*, lag: Lag, email: str, base_url: str) -> Subscription:
+def subscription_request(*, lag: Lag, email: str) -> Subscription:
     """Ask to receive a LAG's announcements: a confirmation link goes to the address (double opt-in).
 
     The same answer whatever the address's state, so the form does not tell who is subscribed.
@@ -141,15 +138,10 @@ def subscription_request(*, lag: Lag, email: str, base_url: str) -> Subscription
         lag=lag, email=email, defaults={"token": secrets.token_urlsafe(32)}
     )
     if sub.confirmed_at is None:
-        link = _link(base_url, "portal:subscription_confirm", lag.slug, sub.token)
-        with override("ka"):
-            subject = _("Confirm your subscription to %(lag)s") % {"lag": lag.name_ka or lag.name}
-            body = _("Someone (we hope you) asked to receive the announcements of %(lag)s at this address.\n"
-                     "To confirm, open this link: %(link)s\n"
-                     "If it was not you, ignore this message; nothing will be sent.") % {
-                "lag": lag.name_ka or lag.name, "link": link}
-        message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[email])
-        transaction.on_commit(message.send)
+        # The person is asking now, on a page in their language: the confirmation is in it.
+        confirm = _path("portal:subscription_confirm", lag.slug, sub.token, lang=translation.get_language() or "ka")
+        notify(kind="portal.subscription", lag=lag, recipients=[Recipient(email=email, language=translation.get_language() or "")],
+               template="portal/messages/subscription_confirm", context={"lag": lag, "confirm": site_url(confirm)})
     audit_record(actor=None, lag=lag, action="subscription.requested", target=sub,
                  summary=_("Subscription requested"))
     return sub

@@ -20,10 +20,6 @@ PAGE_SIZE = 20
 LEDGER_PAGE_SIZE = 50
 
 
-def _base_url(request) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
@@ -46,7 +42,7 @@ def subscribe(request, lag):
     form = SubscribeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            sub = services.subscription_request(lag=lag, email=form.cleaned_data["email"], base_url=_base_url(request))
+            sub = services.subscription_request(lag=lag, email=form.cleaned_data["email"])
         except ValidationError as exc:
             form.add_error("email", _error_text(exc))
         else:
@@ -179,7 +175,7 @@ def _news_action(request, lag, news_id, action, done):
 def manage_news_publish(request, lag, news_id):
     return _news_action(
         request, lag, news_id,
-        lambda news: services.news_publish(actor=request.user, news=news, base_url=_base_url(request)),
+        lambda news: services.news_publish(actor=request.user, news=news),
         _("The news is published; subscribers are told by e-mail the first time."),
     )
 

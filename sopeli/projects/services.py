@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -826,7 +827,7 @@ def reminders_send(*, now: datetime.datetime | None = None) -> int:
 
     Idempotent per (report, kind): running the task twice on the same day sends nothing more.
     """
-    from django.core.mail import send_mail
+    from sopeli.notifications.services import notify
 
     today = timezone.localdate(now or timezone.now())
     sent = 0
@@ -843,13 +844,11 @@ def reminders_send(*, now: datetime.datetime | None = None) -> int:
             if not created:
                 continue
             contract = report.contract
-            with translation.override("ka"):
-                subject = _("Report due on %(date)s: %(project)s") % {"date": report.due_on.isoformat(), "project": contract.title}
-                body = _("Your %(report)s for the project %(project)s (contract %(number)s) is due on %(date)s.") % {
-                    "report": report.get_kind_display(), "project": contract.title, "number": contract.number,
-                    "date": report.due_on.isoformat()}
-            address = contract.grantee.email
-            transaction.on_commit(lambda s=subject, b=body, a=address: send_mail(s, b, None, [a], fail_silently=True))
+            # Once per report and reminder, however often the task runs (the outbox keeps the key too).
+            notify(kind="projects.reminder", lag=contract.lag, recipients=[contract.grantee],
+                   template="projects/messages/report_reminder", context={"report": report, "contract": contract},
+                   link=reverse("projects:my_report", args=[contract.lag.slug, contract.pk, report.pk]),
+                   dedupe_key=f"report-reminder:{report.pk}:{kind}")
             audit_record(actor=None, lag=contract.lag, action="projects.report_reminder", target=report,
                          summary=f"Reminder {kind} for {contract.number}")
             sent += 1

@@ -1,22 +1,22 @@
-"""Every write in trainings. Keyword-only, one transaction, one audit event each; e-mails after commit.
+"""Every write in trainings. Keyword-only, one transaction, one audit event each; messages through the outbox.
 
 Seats are counted under a row lock on the training (``select_for_update``; on SQLite the
 ``IMMEDIATE`` transactions serialise writers), so two people clicking the last seat at the same
 moment cannot both get it, and a double click or a retried request changes nothing.
 """
 
-import logging
 import os
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sopeli.core.audit import audit_record
 from sopeli.core.models import Lag, Settlement
+from sopeli.notifications.services import Recipient, notify
 from sopeli.trainings import rules
 from sopeli.trainings.models import (
     AgeBand,
@@ -31,8 +31,6 @@ from sopeli.trainings.models import (
     TrainingStatus,
 )
 
-log = logging.getLogger(__name__)
-
 MATERIAL_EXTENSIONS = {".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp", ".jpg", ".jpeg", ".png", ".txt", ".zip"}
 MATERIAL_MAX_BYTES = 20 * 1024 * 1024
 
@@ -42,18 +40,20 @@ TRAINING_FIELDS = (
 )
 
 
-def _mail_on_commit(*, to: str, subject: str, body: str) -> None:
-    """Send an e-mail once the transaction has committed; a mail failure never undoes the change."""
-    if not to:
+def _tell(training: Training, registrations, name: str, *, page: str = "detail") -> None:
+    """Queue the trainings message ``name`` to the people of ``registrations`` who have an account
+    (walk-ins have none), in this transaction. The phone given at registration reaches someone whose
+    account has none."""
+    people = [
+        Recipient(email=r.user.email or "", phone=r.user.phone or r.phone or "", language=r.user.language, user=r.user)
+        for r in registrations if r.user_id
+    ]
+    if not people:
         return
-
-    def send():
-        try:
-            send_mail(subject, body, None, [to])
-        except Exception:  # noqa: BLE001 - the change is committed; log and carry on
-            log.exception("training e-mail to %s failed", to)
-
-    transaction.on_commit(send)
+    args = [training.lag.slug] if page == "my" else [training.lag.slug, training.pk]
+    notify(kind="trainings.registration", lag=training.lag, recipients=people,
+           template=f"trainings/messages/{name}", context={"training": training, "when": _when(training)},
+           link=reverse(f"trainings:{page}", args=args))
 
 
 def _locked(training: Training) -> Training:
@@ -177,15 +177,7 @@ def training_set_status(*, actor, training: Training, status: str) -> Training:
         _sync_status(training)
     if status == TrainingStatus.CANCELLED:
         people = Registration.objects.filter(training=training).exclude(status=RegistrationStatus.CANCELLED).select_related("user")
-        for r in people:
-            if r.user_id:
-                _mail_on_commit(
-                    to=r.user.email,
-                    subject=_("Training cancelled: %(topic)s") % {"topic": training.topic},
-                    body=_("We are sorry: the training “%(topic)s” on %(when)s has been cancelled.\n\n"
-                           "The LAG will announce a new date on its trainings page.\n")
-                    % {"topic": training.topic, "when": _when(training)},
-                )
+        _tell(training, people, "cancelled")
     audit_record(actor=actor, lag=training.lag, action="training.status", target=training,
                  summary=f"Training {previous} → {training.status}: {training.topic}",
                  data={**_public_fact(training), "from": previous}, public=True)
@@ -214,15 +206,7 @@ def _fill_seats(training: Training) -> list[Registration]:
             Registration.objects.filter(pk__in=[r.pk for r in promoted]).update(status=RegistrationStatus.CONFIRMED)
             for r in promoted:
                 r.status = RegistrationStatus.CONFIRMED
-                if r.user_id:
-                    _mail_on_commit(
-                        to=r.user.email,
-                        subject=_("A seat is yours: %(topic)s") % {"topic": training.topic},
-                        body=_("Good news: a seat has become free at the training “%(topic)s” on %(when)s, "
-                               "and it is now yours.\n\nIf you cannot come, please cancel your registration "
-                               "on the training's page so that the next person can take the seat.\n")
-                        % {"topic": training.topic, "when": _when(training)},
-                    )
+            _tell(training, promoted, "promoted")
     _sync_status(training)
     return promoted
 
@@ -289,15 +273,7 @@ def registration_register(
             # The same person's other request got there first: theirs stands.
             return Registration.objects.get(training=training, user=actor)
     _sync_status(training)
-    if status == RegistrationStatus.CONFIRMED:
-        subject = _("You are registered: %(topic)s") % {"topic": training.topic}
-        body = _("You are registered for the training “%(topic)s” on %(when)s.\n\n"
-                 "If you cannot come, please cancel on the training's page so that someone else can take your seat.\n")
-    else:
-        subject = _("Waiting list: %(topic)s") % {"topic": training.topic}
-        body = _("The training “%(topic)s” on %(when)s is full, so you are on its waiting list.\n\n"
-                 "If a seat becomes free it is given to the first person on the list, and we will write to you.\n")
-    _mail_on_commit(to=actor.email, subject=subject, body=body % {"topic": training.topic, "when": _when(training)})
+    _tell(training, [registration], "registered" if status == RegistrationStatus.CONFIRMED else "waiting")
     audit_record(actor=actor, lag=training.lag, action="training.register", target=registration,
                  summary=f"Registered ({status}) for training {training.pk}",
                  data={"training": training.pk, "status": status})
@@ -324,12 +300,7 @@ def registration_cancel(*, actor, registration: Registration) -> list[Registrati
     promoted = _fill_seats(training) if was == RegistrationStatus.CONFIRMED else []
     _sync_status(training)
     if registration.user_id and registration.user_id != getattr(actor, "pk", None):
-        _mail_on_commit(
-            to=registration.user.email,
-            subject=_("Registration cancelled: %(topic)s") % {"topic": training.topic},
-            body=_("The LAG's staff have cancelled your registration for the training “%(topic)s” on %(when)s.\n\n"
-                   "If you think this is a mistake, please contact the LAG.\n") % {"topic": training.topic, "when": _when(training)},
-        )
+        _tell(training, [registration], "staff_cancelled")
     audit_record(actor=actor, lag=training.lag, action="training.cancel_registration", target=registration,
                  summary=f"Registration cancelled for training {training.pk}",
                  data={"training": training.pk, "was": was, "promoted": [r.pk for r in promoted]})
@@ -403,13 +374,7 @@ def certificates_issue(*, actor, training: Training) -> int:
                 continue
         else:  # pragma: no cover - 5 collisions of a 50-bit code
             raise ValidationError(_("Could not issue a certificate number; please try again."))
-        if r.user_id:
-            _mail_on_commit(
-                to=r.user.email,
-                subject=_("Your certificate: %(topic)s") % {"topic": training.topic},
-                body=_("Thank you for taking part in the training “%(topic)s”. Your certificate is ready: "
-                       "download it from “My trainings” on the LAG's website.\n") % {"topic": training.topic},
-            )
+    _tell(training, todo, "certificate", page="my")
     audit_record(actor=actor, lag=training.lag, action="training.certificates", target=training,
                  summary=f"{len(todo)} certificates issued", data={"training": training.pk, "issued": len(todo)}, public=True)
     return len(todo)

@@ -8,6 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from sopeli.accounts.models import Role, User
+from sopeli.notifications.models import Message
 from sopeli.testing.factories import PASSWORD, SettlementFactory, UserFactory, give_totp, grant_role
 
 pytestmark = pytest.mark.django_db
@@ -17,20 +18,23 @@ def current_code(secret: str) -> str:
     return f"{hotp_value(secret, next(yield_hotp_counters_from_time())):06d}"
 
 
-def test_sign_up_needs_e_mail_confirmation_then_logs_in(client, lag):
+def test_sign_up_needs_e_mail_confirmation_then_logs_in(client, lag, django_capture_on_commit_callbacks):
     village = SettlementFactory(lag=lag, name_ka="სნო", name_en="Sno")
-    response = client.post(reverse("account_signup"), {
-        "email": "nino@example.ge", "password1": "mtis-sofeli-2026", "password2": "mtis-sofeli-2026",
-        "full_name": "ნინო ჩოფიკაშვილი", "village": village.pk,
-    })
+    with django_capture_on_commit_callbacks(execute=True):  # allauth's e-mails go through the outbox
+        response = client.post(reverse("account_signup"), {
+            "email": "nino@example.ge", "password1": "mtis-sofeli-2026", "password2": "mtis-sofeli-2026",
+            "full_name": "ნინო ჩოფიკაშვილი", "village": village.pk,
+        })
     assert response.status_code == 302
     user = User.objects.get(email="nino@example.ge")
     assert user.full_name == "ნინო ჩოფიკაშვილი" and user.village == village
     assert user.password.startswith("argon2")
     # Not yet confirmed: the login is refused until the link in the e-mail is followed.
     client.logout()
-    client.post(reverse("account_login"), {"login": "nino@example.ge", "password": "mtis-sofeli-2026"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_login"), {"login": "nino@example.ge", "password": "mtis-sofeli-2026"})
     assert "_auth_user_id" not in client.session
+    assert Message.objects.filter(kind="accounts.message", address="nino@example.ge", status="sent").exists()
     link = re.search(r"https?://\S+/confirm-email/\S+/", mail.outbox[-1].body).group(0)
     client.post(link.split("testserver", 1)[-1])
     client.post(reverse("account_login"), {"login": "nino@example.ge", "password": "mtis-sofeli-2026"})
@@ -53,10 +57,27 @@ def test_repeated_failed_logins_are_throttled(client):
     assert response.status_code in (200, 429)
 
 
-def test_password_reset_sends_a_link(client):
+def test_password_reset_sends_a_link(client, django_capture_on_commit_callbacks):
+    user = UserFactory(email="eka@example.ge")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "eka@example.ge"})
+    assert [m.to for m in mail.outbox] == [["eka@example.ge"]] and "password/reset/key" in mail.outbox[-1].body
+    row = Message.objects.get(kind="accounts.message")
+    assert row.user == user and row.channel == "email" and row.status == "sent"
+
+
+def test_password_reset_with_the_mail_server_down_answers_and_keeps_the_message(client, settings,
+                                                                                django_capture_on_commit_callbacks):
+    from sopeli.notifications.tests.test_outbox import _free_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _free_port()
     UserFactory(email="eka@example.ge")
-    client.post(reverse("account_reset_password"), {"email": "eka@example.ge"})
-    assert "password/reset/key" in mail.outbox[-1].body
+    with django_capture_on_commit_callbacks(execute=True):  # the worker tries at the commit, and fails
+        response = client.post(reverse("account_reset_password"), {"email": "eka@example.ge"})
+    assert response.status_code == 302
+    row = Message.objects.get(kind="accounts.message")
+    assert row.status == "pending" and row.attempts == 1 and row.last_error and "password/reset/key" in row.body
 
 
 @pytest.mark.parametrize("role", [Role.MANAGER, Role.BOARD, Role.EVALUATOR])

@@ -171,15 +171,20 @@ def test_conflict_once_per_member_and_item_and_only_seat_holders(board):
 
 
 def test_invitations_are_sent_after_commit_and_a_resend_is_recorded(board, django_capture_on_commit_callbacks):
+    from sopeli.notifications import sms
+
     meeting = board.meeting()
-    board.m["M1"].email = ""
+    # M1 sits on the board on paper: no e-mail address, no account, only a phone: an SMS reaches them.
+    board.m["M1"].email, board.m["M1"].user, board.m["M1"].phone = "m1@paper.invalid", None, "+995 555 00 00 01"
     board.m["M1"].save()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.meeting_send_invitations(actor=board.manager, meeting=meeting) == 10
+        assert services.meeting_send_invitations(actor=board.manager, meeting=meeting) == 11
     assert len(mail.outbox) == 10 and "სტეფანწმინდა" in mail.outbox[0].body
+    assert [s.to for s in sms.outbox] == ["+995 555 00 00 01"]
+    assert "სტეფანწმინდა" in sms.outbox[0].text and len(sms.outbox[0].text) <= 134
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_send_invitations(actor=board.manager, meeting=meeting)
-    assert len(mail.outbox) == 20
+    assert len(mail.outbox) == 20 and len(sms.outbox) == 2
     assert AuditEvent.objects.filter(action="meeting.invitations_resent").count() == 1
     meeting.refresh_from_db()
     assert meeting.invitations_sent_at

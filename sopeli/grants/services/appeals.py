@@ -199,9 +199,9 @@ def appeal_order_reevaluation(*, actor: User | None, appeal: Appeal, reason: str
                  data={"application": app.pk, "reference": app.reference, "appeal": appeal.pk, "evaluators": len(created),
                        "check_reopened": reopened})
     if created:
-        from sopeli.grants.services.evaluation import _mail_new_assignments
+        from sopeli.grants.services.evaluation import _tell_evaluators
 
-        transaction.on_commit(lambda: _mail_new_assignments(app.call_id))
+        _tell_evaluators(app.call)
     return created
 
 

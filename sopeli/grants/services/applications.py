@@ -565,14 +565,10 @@ def _finish_submission(*, actor, app: Application, now: datetime, move, assisted
         data={"application": app.pk, "call": app.call_id, "number": number, "submitted_at": now.isoformat(),
               "assisted": assisted, "aid_flagged": bool(check.get("flagged"))},
     )
-    transaction.on_commit(lambda: _notify(app.pk, "submitted", with_receipt=True))
-    return app
-
-
-def _notify(application_id: int, event: str, **kwargs) -> None:
     from sopeli.grants import notify
 
-    notify.application_event(application_id, event, **kwargs)
+    notify.application_event(app, "submitted")  # the receipt's PDF is rendered by the worker
+    return app
 
 
 @transaction.atomic

@@ -377,11 +377,11 @@ def call_snapshot(call: Call) -> dict[str, Any]:
 
 
 @transaction.atomic
-def call_publish(*, actor: User | None, call: Call, now: datetime | None = None, base_url: str = "") -> Call:
+def call_publish(*, actor: User | None, call: Call, now: datetime | None = None) -> Call:
     """Validate completeness, freeze every rule into the snapshot, publish and announce.
 
-    The announcement goes by e-mail to the LAG's confirmed subscribers after commit; ``base_url``
-    (the site's address, from the request) makes its links absolute.
+    The announcement to the LAG's confirmed subscribers is queued in the outbox in this transaction;
+    its links point at ``SOPELI_SITE_URL``.
     """
     call = _locked(call)
     move = workflow.transition(workflow.CALL_TRANSITIONS, call.status, "publish")
@@ -402,7 +402,7 @@ def call_publish(*, actor: User | None, call: Call, now: datetime | None = None,
     )
     from sopeli.grants import notify
 
-    notify.call_published(call, base_url=base_url)
+    notify.call_published(call)
     return call
 
 

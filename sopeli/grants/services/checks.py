@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from sopeli.accounts.models import User
 from sopeli.core.audit import audit_record
-from sopeli.grants import rules, workflow
+from sopeli.grants import notify, rules, workflow
 from sopeli.grants.models import (
     Application,
     Call,
@@ -142,7 +142,7 @@ def fix_request(*, actor: User | None, application: Application, items: str, dea
     audit_record(actor=actor, lag=app.lag, action="grants.fix_request", target=app,
                  summary=f"{app.reference}: missing items requested by {local(deadline)}",
                  data={"application": app.pk, "deadline": deadline.isoformat()})
-    transaction.on_commit(lambda: _notify(app.pk, "fixes_requested"))
+    notify.application_event(app, "fixes_requested")
     return fix
 
 
@@ -172,7 +172,7 @@ def check_decide(*, actor: User | None, application: Application, eligible: bool
                  data={"application": app.pk, "eligible": eligible, "reason": reason})
     if appeal is not None:
         appeals.check_decided_again(actor=actor, appeal=appeal, app=app, eligible=eligible, reason=reason, now=now)
-    transaction.on_commit(lambda: _notify(app.pk, "eligible" if eligible else "ineligible"))
+    notify.application_event(app, "eligible" if eligible else "ineligible")
     return check
 
 
@@ -200,15 +200,9 @@ def fix_deadlines_expire(*, actor: User | None = None, now: datetime | None = No
         app.save(update_fields=["status", "status_changed_at", "updated_at"])
         audit_record(actor=actor, lag=app.lag, action="grants.fix_deadline_missed", target=app,
                      summary=f"{app.reference}: ineligible, missing items not sent in time", data={"application": app.pk})
-        transaction.on_commit(lambda pk=app.pk: _notify(pk, "ineligible"))
+        notify.application_event(app, "ineligible")
         expired += 1
     return expired
-
-
-def _notify(application_id: int, event: str) -> None:
-    from sopeli.grants import notify
-
-    notify.application_event(application_id, event)
 
 
 def due_work(*, now: datetime | None = None) -> dict[str, int]:

@@ -38,7 +38,6 @@ Divergence and aggregation
 
 from __future__ import annotations
 
-import logging
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -47,10 +46,9 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,8 +69,7 @@ from sopeli.grants.models import (
 from sopeli.grants.services.calls import criteria_scheme
 from sopeli.grants.workflow import ApplicationStatus, CallStatus
 from sopeli.membership.models import Member
-
-logger = logging.getLogger(__name__)
+from sopeli.notifications.services import notify
 
 POOL_ROLES = (Role.EVALUATOR, Role.BOARD)
 # Applications that are (or are about to be) scored in the original evaluation.
@@ -291,7 +288,7 @@ def evaluation_assign(*, actor: User | None, call: Call, now: datetime | None = 
                  summary=f"Call {call.code}: {assigned} assignments made" + (f", {len(short)} short" if short else ""),
                  data={"call": call.pk, "assigned": assigned, "short": short})
     if assigned:
-        transaction.on_commit(lambda: _mail_new_assignments(call.pk))
+        _tell_evaluators(call)
     return AssignmentReport(assigned, short)
 
 
@@ -307,23 +304,14 @@ def _assign_replacement(app: Application, *, round: str, actor, appeal=None) -> 
     return _create_assignment(app, pick, round=round, actor=actor, appeal=appeal)
 
 
-def _mail_new_assignments(call_id: int) -> None:
-    call = Call.objects.select_related("lag").get(pk=call_id)
-    users = User.objects.filter(
+def _tell_evaluators(call: Call) -> None:
+    """Tell the evaluators who have applications of ``call`` waiting for them (in this transaction)."""
+    users = list(User.objects.filter(
         grant_assignments__application__call=call, grant_assignments__conflict_declared=False,
         grant_assignments__sheet__isnull=True,
-    ).distinct()
-    subject = _("Applications to evaluate: call %(code)s") % {"code": call.code}
-    body = _("You have applications to evaluate in call %(code)s of %(lag)s. Open \"My evaluations\" on the "
-             "LAG's website, declare your independence for each one and score it.") % {"code": call.code, "lag": call.lag}
-    _send([(subject, body, settings.DEFAULT_FROM_EMAIL, [u.email]) for u in users if u.email])
-
-
-def _send(messages: list[tuple[str, str, str, list[str]]]) -> None:
-    try:
-        send_mass_mail(messages, fail_silently=False)
-    except Exception:  # pragma: no cover - depends on the mail server
-        logger.exception("evaluation e-mails failed")
+    ).distinct())
+    notify(kind="grants.evaluation", lag=call.lag, recipients=users, template="grants/messages/evaluation_assigned",
+           context={"call": call}, link=reverse("grants:evaluations", args=[call.lag.slug]))
 
 
 # --- independence --------------------------------------------------------------------------------
@@ -368,7 +356,7 @@ def assignment_declare(*, actor: User, assignment: Assignment, independent: bool
                  data={"application": app.pk, "assignment": a.pk,
                        "replacement": replacement.pk if replacement else None})
     if replacement is not None:
-        transaction.on_commit(lambda: _mail_new_assignments(app.call_id))
+        _tell_evaluators(app.call)
     return a
 
 
@@ -512,7 +500,7 @@ def _log_extra(app: Application, extra: Assignment | None, actor) -> None:
                  + ("assigned" if extra else "needed (nobody free in the pool)"),
                  data={"application": app.pk, "assignment": extra.pk if extra else None})
     if extra is not None:
-        transaction.on_commit(lambda: _mail_new_assignments(app.call_id))
+        _tell_evaluators(app.call)
 
 
 # --- final score ---------------------------------------------------------------------------------
@@ -579,18 +567,13 @@ def evaluation_remind(*, actor: User | None, call: Call, now: datetime | None = 
     users = {a.evaluator_id: a.evaluator for a in pending}
     Assignment.objects.filter(pk__in=[a.pk for a in pending]).update(reminded_at=now)
     counts = Counter(a.evaluator_id for a in pending)
-    messages = []
+    link = reverse("grants:evaluations", args=[call.lag.slug])
     for pk, user in users.items():
-        subject = _("Reminder: %(n)s applications to score in call %(code)s") % {"n": counts[pk], "code": call.code}
-        body = _("%(n)s applications of call %(code)s are still waiting for your scores. Open \"My evaluations\" "
-                 "on the LAG's website to finish them.") % {"n": counts[pk], "code": call.code}
-        if user.email:
-            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
+        notify(kind="grants.evaluation", lag=call.lag, recipients=[user], template="grants/messages/evaluation_reminder",
+               context={"call": call, "n": counts[pk]}, link=link)
     audit_record(actor=actor, lag=call.lag, action="grants.evaluation_remind", target=call,
                  summary=f"Call {call.code}: {len(users)} evaluators reminded",
                  data={"call": call.pk, "evaluators": sorted(users)})
-    if messages:
-        transaction.on_commit(lambda: _send(messages))
     return len(users)
 
 

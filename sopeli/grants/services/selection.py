@@ -36,15 +36,12 @@ Reserve
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
@@ -72,8 +69,6 @@ from sopeli.grants.services.calls import criteria_scheme
 from sopeli.grants.services.evaluation import LinkIndex, final_score, link_reason
 from sopeli.grants.workflow import ApplicationStatus, CallStatus
 from sopeli.membership.models import Body, BodyKind
-
-logger = logging.getLogger(__name__)
 
 RANKED_STATUSES = (ApplicationStatus.SCORED, ApplicationStatus.FUNDED, ApplicationStatus.RESERVE, ApplicationStatus.REJECTED)
 
@@ -535,7 +530,7 @@ def _activate(selection: Selection, *, actor, now: datetime, added_money: Decima
     selection.save(update_fields=["added_money", "allocation_raise", "total_funded"])
     if activated:
         ids = [by_ref[ref].application_id for ref in after.activated]
-        transaction.on_commit(lambda: _mail_outcomes(ids))
+        _tell_outcomes(ids)
     return activated
 
 
@@ -655,22 +650,13 @@ def results_publish(*, actor: User | None, call: Call, now: datetime | None = No
     audit_record(actor=actor, lag=call.lag, action="grants.results_publish", target=call, public=True,
                  summary=f"Call {call.code}: results published", data=facts)
     ids = list(RankingResult.objects.filter(selection__in=selections).values_list("application_id", flat=True))
-    transaction.on_commit(lambda: _mail_outcomes(ids))
+    _tell_outcomes(ids)
     return call
 
 
-def _mail_outcomes(application_ids: list[int]) -> None:
-    messages = []
-    for app in Application.objects.filter(pk__in=application_ids).select_related("call", "lag", "applicant"):
-        email = app.applicant.email
-        if not email or email.endswith(".invalid"):
-            continue
-        subject = _("Call %(code)s: the result for your application %(ref)s") % {"code": app.call.code, "ref": app.reference}
-        body = _("The result for %(ref)s \"%(title)s\": %(status)s. Your scores and the evaluators' justifications are on "
-                 "your application's page on the LAG's website. You may appeal within %(days)s days.") % {
-            "ref": app.reference, "title": app.title, "status": app.get_status_display(), "days": app.call.appeal_days}
-        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
-    try:
-        send_mass_mail(messages, fail_silently=False)
-    except Exception:  # pragma: no cover - depends on the mail server
-        logger.exception("result e-mails failed")
+def _tell_outcomes(application_ids: list[int]) -> None:
+    """Tell each applicant the result for their application (in this transaction)."""
+    from sopeli.grants import notify
+
+    notify.application_results(
+        Application.objects.filter(pk__in=application_ids).select_related("call", "lag", "applicant").order_by("pk"))

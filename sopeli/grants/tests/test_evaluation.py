@@ -129,6 +129,9 @@ def test_divergence_brings_an_extra_evaluator_and_scored_after_it(s2_open):
 
 
 def test_reminders_go_to_evaluators_with_unfinished_work(s2_open, django_capture_on_commit_callbacks, mailoutbox):
+    from sopeli.testing.outbox import outbox_flush
+
+    outbox_flush()  # the assignment messages of the scenario's set-up
     with django_capture_on_commit_callbacks(execute=True):
         n = evaluation.evaluation_remind(actor=s2_open.manager, call=s2_open.call)
     assert n == 3 and len(mailoutbox) == 3

@@ -206,7 +206,7 @@ def manage_part_delete(request, lag, call_id, kind, pk):
 def manage_publish(request, lag, call_id):
     c = permissions.call_for_staff(lag, call_id)
     try:
-        services.call_publish(actor=request.user, call=c, base_url=request.build_absolute_uri("/"))
+        services.call_publish(actor=request.user, call=c)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

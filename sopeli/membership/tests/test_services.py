@@ -104,8 +104,9 @@ def test_bad_choice_is_refused(lag, groups, villages):
 
 def test_approve_activates_grants_member_role_and_publishes(lag, groups, villages, persona, django_capture_on_commit_callbacks):
     manager = persona("manager")
-    user = UserFactory(email="nino@example.ge")
-    member = apply(lag, groups, villages)  # not linked: found by e-mail
+    user = UserFactory(email="nino@example.ge", language="en")
+    with django_capture_on_commit_callbacks(execute=True):  # the receipt of the application goes out
+        member = apply(lag, groups, villages)  # not linked: found by e-mail
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.member_approve(actor=manager, member=member)
@@ -126,7 +127,8 @@ def test_approve_twice_is_refused(lag, groups, villages, persona):
 
 
 def test_reject_needs_a_reason_and_mails_it(lag, groups, villages, persona, django_capture_on_commit_callbacks):
-    member = apply(lag, groups, villages)
+    with django_capture_on_commit_callbacks(execute=True):
+        member = apply(lag, groups, villages)
     with pytest.raises(ValidationError, match="reason"):
         services.member_reject(actor=persona("manager"), member=member, reason="   ")
     mail.outbox.clear()
@@ -135,7 +137,7 @@ def test_reject_needs_a_reason_and_mails_it(lag, groups, villages, persona, djan
     member.refresh_from_db()
     assert member.status == MemberStatus.REJECTED
     assert member.history.last().reason == "Lives in Tbilisi, outside the territory"
-    assert "outside the territory" in mail.outbox[0].body
+    assert [m.to for m in mail.outbox] == [["nino@example.ge"]] and "outside the territory" in mail.outbox[0].body
     assert not AuditEvent.objects.get(action="membership.rejected").is_public
 
 

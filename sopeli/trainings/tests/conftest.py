@@ -38,13 +38,15 @@ def make_training(lag, villages):
 
 @pytest.fixture
 def person(lag, villages):
-    """person("Nino", gender="female") -> a user with a village in the LAG."""
+    """person("Nino", gender="female") -> a user with a village in the LAG (messages in English, the
+    source text the tests read)."""
     counter = {"n": 0}
 
     def make(name=None, village="Sno"):
         counter["n"] += 1
         name = name or f"Resident {counter['n']}"
-        return UserFactory(email=f"res{counter['n']}@example.ge", full_name=name, village=villages[village])
+        return UserFactory(email=f"res{counter['n']}@example.ge", full_name=name, village=villages[village],
+                           language="en")
 
     return make
 

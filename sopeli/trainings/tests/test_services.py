@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from sopeli.core.models import AuditEvent, LedgerEntry
 from sopeli.testing.factories import SettlementFactory
+from sopeli.testing.outbox import outbox_flush
 from sopeli.trainings import services
 from sopeli.trainings.models import (
     Certificate,
@@ -70,7 +71,7 @@ def test_cancel_promotes_first_waiting_with_mail_after_commit(make_training, per
     a, b, c, d = (person(n) for n in "ABCD")
     for p in (a, b, c, d):
         register(t, p)
-    mailoutbox.clear()
+    outbox_flush()
     reg_a = Registration.objects.get(training=t, user=a)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         promoted = services.registration_cancel(actor=a, registration=reg_a)
@@ -256,7 +257,7 @@ def test_cancel_training_mails_everyone(make_training, person, register, django_
     a, b = person("A"), person("B")
     register(t, a)
     register(t, b)
-    mailoutbox.clear()
+    outbox_flush()
     with django_capture_on_commit_callbacks(execute=True):
         services.training_set_status(actor=None, training=t, status=TrainingStatus.CANCELLED)
     assert sorted(m.to[0] for m in mailoutbox) == sorted([a.email, b.email])
@@ -298,7 +299,7 @@ def test_staff_cancel_tells_the_person(make_training, person, register, persona,
     a, b = person("A"), person("B")
     ra = register(t, a)
     register(t, b)
-    mailoutbox.clear()
+    outbox_flush()
     with django_capture_on_commit_callbacks(execute=True):
         services.registration_cancel(actor=persona("manager"), registration=ra)
     assert sorted(m.to[0] for m in mailoutbox) == sorted([a.email, b.email])  # A told, B promoted

@@ -31,6 +31,9 @@ class Command(BaseCommand):
             seed.make_user("admin@sopeli.example", "Sopeli admin", superuser=True)
             story.tell(kazbegi)
             self.run_optional_seeds()
+            from sopeli.notifications.services import outbox_discard_demo
+
+            outbox_discard_demo()  # queued by the demo's facts: never sent
         self.stdout.write(self.style.SUCCESS("Demo network loaded: Kazbegi and Borjomi."))
         self.print_logins(seed, DEMO_PASSWORD)
 

@@ -20,6 +20,9 @@ class Command(BaseCommand):
             return
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             call = closed_call(found)
+            from sopeli.notifications.services import outbox_discard_demo
+
+            outbox_discard_demo()  # queued by the demo's facts: never sent
         if call is None:
             self.stderr.write("no approved strategy with measure M1 or no board: run seed_demo and seed_strategy_demo first")
             return
