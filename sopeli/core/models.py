@@ -131,3 +131,20 @@ class LedgerEntry(models.Model):
         if self.pk is not None and not self._state.adding:
             raise ValueError("Ledger entries are append-only.")
         super().save(*args, **kwargs)
+
+
+class DutyRun(models.Model):
+    """One run of a scheduled duty (sopeli/core/duties.py): when, how it ended and what it did."""
+
+    duty = models.CharField(max_length=60)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    ok = models.BooleanField(default=False)
+    counts = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["duty", "-started_at"], name="dutyrun_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.duty} {self.started_at:%Y-%m-%d %H:%M}"

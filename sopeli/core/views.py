@@ -50,6 +50,15 @@ def audit_trail(request, lag):
     return render(request, "core/audit_trail.html", {"page": page})
 
 
+@with_lag
+@require(can_read_staff_pages)
+def background(request, lag):
+    """The worker's timed duties: when each last ran, what it did, and a warning if it stopped."""
+    from sopeli.core.duties import duty_overview
+
+    return render(request, "core/background.html", {"duties": duty_overview()})
+
+
 @login_required
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)

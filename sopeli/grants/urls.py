@@ -20,6 +20,7 @@ urlpatterns = [
     path("manage/calls/<int:call_id>/edit/", calls.manage_edit, name="manage_edit"),
     path("manage/calls/<int:call_id>/publish/", calls.manage_publish, name="manage_publish"),
     path("manage/calls/<int:call_id>/amend/", calls.manage_amend, name="manage_amend"),
+    path("manage/calls/<int:call_id>/close/", calls.manage_close, name="manage_close"),
     path("manage/calls/<int:call_id>/parts/<slug:kind>/new/", calls.manage_part, name="manage_part_new"),
     path("manage/calls/<int:call_id>/parts/<slug:kind>/<int:pk>/", calls.manage_part, name="manage_part"),
     path("manage/calls/<int:call_id>/parts/<slug:kind>/<int:pk>/delete/", calls.manage_part_delete, name="manage_part_delete"),

@@ -148,6 +148,7 @@ def manage_call(request, lag, call_id):
         "problems": services.call_problems(c) if c.status == CallStatus.DRAFT else [],
         "can_edit": permissions.can_manage_calls(request.user, lag),
         "received_due_on": received_list_due_on(c) if c.status != CallStatus.DRAFT else None,
+        "deadline_passed": c.status == CallStatus.PUBLISHED and c.closes_at is not None and c.closes_at < request.arrived_at,
     })
     return render(request, "grants/manage_call.html", context)
 
@@ -212,6 +213,22 @@ def manage_publish(request, lag, call_id):
             messages.error(request, message)
     else:
         messages.success(request, _("The call is published. Its rules are now frozen."))
+    return redirect("grants:manage_call", lag.slug, c.pk)
+
+
+@with_lag
+@require(permissions.can_manage_calls)
+@require_POST
+def manage_close(request, lag, call_id):
+    """Close the call by hand once its deadline has passed (the worker does it within minutes anyway)."""
+    c = permissions.call_for_staff(lag, call_id)
+    try:
+        services.call_close(actor=request.user, call=c, now=request.arrived_at)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The call is closed. Evaluators can now be assigned."))
     return redirect("grants:manage_call", lag.slug, c.pk)
 
 

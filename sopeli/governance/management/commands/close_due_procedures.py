@@ -1,15 +1,14 @@
-"""Close every written procedure whose deadline has passed. Run it from cron or the task runner."""
+"""Close every written procedure whose deadline has passed, now (the worker does it every minute).
+The same as ``manage.py duties run procedures_close``."""
 
 from django.core.management.base import BaseCommand
 
-from sopeli.governance.services import close_due_procedures
+from sopeli.core.duties import duty_run
 
 
 class Command(BaseCommand):
-    help = "Close every written procedure whose deadline has passed and record its result."
+    help = "Close every written procedure whose deadline has passed and record its result (the worker does this every minute)."
 
     def handle(self, *args, **options):
-        closed = close_due_procedures()
-        for item in closed:
-            self.stdout.write(f"{item.lag.slug} {item.code}: {item.status}")
-        self.stdout.write(self.style.SUCCESS(f"{len(closed)} closed"))
+        counts = duty_run("procedures_close")
+        self.stdout.write(self.style.SUCCESS(f"{counts['procedures_closed']} closed"))

@@ -1,16 +1,16 @@
-"""Run the grants work that falls due with time (from cron, e.g. every 5 minutes):
-close calls whose deadline passed, publish the received lists, expire fix deadlines."""
+"""Run the grants duty now (the worker runs it every minute): close calls past their deadline, publish
+the received lists, expire fix deadlines. The same as ``manage.py duties run grants_due``."""
 
 from django.core.management.base import BaseCommand
 
-from sopeli.grants.services.checks import due_work
+from sopeli.core.duties import duty_run
 
 
 class Command(BaseCommand):
-    help = "Close calls past their deadline, publish received lists, expire unfixed fix requests."
+    help = "Close calls past their deadline, publish received lists, expire unfixed fix requests (the worker does this every minute)."
 
     def handle(self, *args, **options):
-        counts = due_work()
+        counts = duty_run("grants_due")
         self.stdout.write(
             f"calls closed: {counts['closed']}, received lists published: {counts['received_lists']}, "
             f"fix deadlines expired: {counts['fixes_expired']}"
