@@ -24,7 +24,7 @@ endef
 .PHONY: help run test bench concurrency messages lint
 
 help:
-	@echo "make run       install, migrate, load the Kazbegi demo once, serve at http://127.0.0.1:8000/"
+	@echo "make run       install, migrate, load the Kazbegi demo once, serve at http://127.0.0.1:8000/ with the worker"
 	@echo "make test      install the test tools and run the whole suite (PYTEST_ARGS='-k x' to narrow)"
 	@echo "make bench     throughput and latency of the main pages on a large synthetic network (PostgreSQL + gunicorn + wrk),"
 	@echo "               timings of non-page work, and the 360Giving/IATI exports of 100,000 grants (time, peak memory)"
@@ -60,8 +60,8 @@ run: $(VENV)/.installed-runtime
 	@if $(MANAGE) help seed_demo >/dev/null 2>&1; then \
 	  $(MANAGE) seed_demo --if-empty; \
 	else echo "(the seed_demo command is not there yet: starting with an empty database)"; fi
-	@echo "Sopeli is starting at http://$${SOPELI_BIND:-127.0.0.1:8000}/ (Ctrl+C to stop)"
-	$(BIN)/gunicorn -c gunicorn.conf.py
+	@echo "Sopeli is starting at http://$${SOPELI_BIND:-127.0.0.1:8000}/ with its worker (Ctrl+C stops both)"
+	@scripts/run.sh
 
 test: $(VENV)/.installed-dev
 	$(compile_messages)
