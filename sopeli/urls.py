@@ -21,6 +21,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include(public_urls_pages.network)),  # /<lang>/search/ (before the LAG home's <lag_slug>/)
+    path("", include("sopeli.notifications.urls")),  # /<lang>/me/notices/ (before the LAG home's <lag_slug>/)
     path("", include("sopeli.core.urls")),
     path("", include("sopeli.portal.standards.urls")),  # open data: /<lang>/[<lag>/]data/360giving.json|.csv, iati.xml
     path("network/monitoring/", include("sopeli.monitoring.network_urls")),

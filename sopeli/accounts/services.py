@@ -13,6 +13,16 @@ def profile_update(*, user: User, full_name: str, village, phone: str) -> User:
 
 
 @transaction.atomic
+def profile_language_set(*, user: User, language: str) -> User:
+    """The language the person's messages are written in."""
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+        audit_record(actor=user, lag=None, action="account.language_set", target=user, summary=language)
+    return user
+
+
+@transaction.atomic
 def role_grant(*, actor, user: User, lag, role: Role) -> RoleGrant:
     grant, created = RoleGrant.objects.get_or_create(user=user, lag=lag, role=role)
     if created:

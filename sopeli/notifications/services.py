@@ -51,7 +51,7 @@ def recipient_for(user_or_recipient) -> Recipient:
                      language=getattr(user, "language", "") or "", user=user)
 
 
-def _reachable_email(address: str) -> bool:
+def reachable_email(address: str) -> bool:
     # ".invalid" marks a person registered on paper, without an address (RFC 2606).
     return bool(address) and not address.endswith(".invalid")
 
@@ -65,7 +65,7 @@ def channels_for(*, kind_name: str, recipient: Recipient, preferences: dict | No
         if pref is not None:
             chosen = pref.channels()
     reachable = {
-        EMAIL: _reachable_email(recipient.email),
+        EMAIL: reachable_email(recipient.email),
         SMS: bool(recipient.phone),
         INAPP: recipient.user is not None,
     }
