@@ -19,6 +19,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    path("accounts/phone/", include("sopeli.accounts.phone_urls")),  # residents without e-mail
     path("accounts/", include("allauth.urls")),
     path("", include(public_urls_pages.network)),  # /<lang>/search/ (before the LAG home's <lag_slug>/)
     path("", include("sopeli.notifications.urls")),  # /<lang>/me/notices/ (before the LAG home's <lag_slug>/)

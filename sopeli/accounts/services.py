@@ -6,8 +6,10 @@ from sopeli.core.audit import audit_record
 
 @transaction.atomic
 def profile_update(*, user: User, full_name: str, village, phone: str) -> User:
+    if phone != user.phone:
+        user.phone_verified = False  # a new number logs in only once it proves itself with a code
     user.full_name, user.village, user.phone = full_name, village, phone
-    user.save(update_fields=["full_name", "village", "phone"])
+    user.save(update_fields=["full_name", "village", "phone", "phone_verified"])
     audit_record(actor=user, lag=None, action="account.profile_updated", target=user, summary=user.full_name)
     return user
 

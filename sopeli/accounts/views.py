@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sopeli.accounts import selectors, services
 from sopeli.accounts.models import Role, User
@@ -45,6 +47,45 @@ def manage_people(request, lag):
         request, "accounts/manage_people.html",
         {"grants": selectors.role_grants_for_lag(lag), "form": form, "grantable": {r.value for r in GRANTABLE_ROLES}},
     )
+
+
+class ResidentForm(forms.Form):
+    full_name = forms.CharField(label=gettext_lazy("Name"), max_length=150)
+    phone = forms.CharField(label=gettext_lazy("Mobile number"), max_length=30)
+    email = forms.EmailField(label=gettext_lazy("E-mail (if they have one)"), required=False)
+    village = forms.ModelChoiceField(label=gettext_lazy("Village"), queryset=None, required=False)
+    send_sms = forms.BooleanField(label=gettext_lazy("Also send the login link to the phone by SMS"), required=False)
+
+    def __init__(self, *args, lag, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = lag.settlements.order_by("name")
+
+
+@with_lag
+@require(can_manage)
+@require_http_methods(["GET", "POST"])
+def register_resident(request, lag):
+    """Assisted registration: a resident who came to the office gets an account and a one-time login."""
+    from sopeli.accounts.phone import resident_register
+    from sopeli.notifications.services import Recipient, notify
+
+    form = ResidentForm(request.POST or None, lag=lag)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                user, token = resident_register(actor=request.user, lag=lag, full_name=data["full_name"],
+                                                phone_text=data["phone"], email=data["email"], village=data["village"])
+                link = reverse("phone:once", args=[token])
+                if data["send_sms"]:
+                    notify(kind="accounts.login_code", lag=lag, recipients=[Recipient(phone=user.phone, language=user.language)],
+                           template="accounts/messages/login_link", link=link)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return render(request, "accounts/resident_registered.html", {
+                "resident": user, "link": request.build_absolute_uri(link), "sent": data["send_sms"]})
+    return render(request, "accounts/register_resident.html", {"form": form})
 
 
 @require_POST
