@@ -180,9 +180,27 @@ if _leaflet and _leaflet.submodule_search_locations:
     STATICFILES_DIRS.append(Path(list(_leaflet.submodule_search_locations)[0]) / "static")
 STATIC_ROOT = Path(os.environ.get("SOPELI_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("SOPELI_MEDIA_ROOT", VAR_DIR / "media"))
+# Uploads and generated files: a local folder by default; an S3-compatible object store when several app
+# servers share them (SOPELI_STORAGE=s3). Private either way: files are served only through views
+# that check permissions, never by a public URL of the store.
+if os.environ.get("SOPELI_STORAGE", "local") == "s3":
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("SOPELI_S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("SOPELI_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("SOPELI_S3_ACCESS_KEY", ""),
+            "secret_key": os.environ.get("SOPELI_S3_SECRET_KEY", ""),
+            "region_name": os.environ.get("SOPELI_S3_REGION") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    # Private by default: uploads are served only through views that check permissions.
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": os.environ.get(
             "SOPELI_STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -217,6 +235,10 @@ Q_CLUSTER = {
     "catch_up": False,  # a duty missed while no worker ran runs once, not once per missed interval
     "label": _("Background tasks"),
 }
+
+# Backups (sopeli/core/backup.py): where the nightly archives go and how many are kept.
+SOPELI_BACKUP_DIR = Path(os.environ.get("SOPELI_BACKUP_DIR", VAR_DIR / "backups"))
+SOPELI_BACKUP_KEEP = int(os.environ.get("SOPELI_BACKUP_KEEP", "14"))
 
 # Messages (sopeli/notifications): every one goes through the outbox and the worker. Links in them point
 # at SOPELI_SITE_URL, since the worker has no request to take the address from.

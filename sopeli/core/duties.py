@@ -50,6 +50,8 @@ DUTIES: tuple[Duty, ...] = (
          "sopeli.notifications.delivery.deliver_due", every_minutes=1),
     Duty("report_reminders", _("Remind grantees of reports that are due"),
          "sopeli.projects.services.reminders_send", daily_at=dt.time(8, 0), count_name="reminders"),
+    Duty("backup", _("Back up the database, the files and the public record"),
+         "sopeli.core.backup.backup_create", daily_at=dt.time(2, 30), count_name="archive"),
 )
 BY_NAME = {d.name: d for d in DUTIES}
 

@@ -135,9 +135,10 @@ def test_a_message_is_claimed_by_one_worker_only(templates):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_at_once_send_each_message_exactly_once(templates):
+def test_two_workers_at_once_send_each_message_exactly_once(templates, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent workers are a PostgreSQL matter; SQLite serialises writers itself")
+    monkeypatch.setattr("sopeli.notifications.services.kick_delivery", lambda: None)  # leave them to the two workers
     users = [UserFactory(email=f"p{i}@example.ge", phone="") for i in range(40)]
     notify(kind="grants.receipt", recipients=users, template=TEMPLATE, context={"number": "1"})
     results, barrier = [], threading.Barrier(2)
