@@ -21,7 +21,7 @@ define compile_messages
 	else $(MANAGE) compilemessages --ignore '.venv' -v 0 && echo "messages compiled"; fi
 endef
 
-.PHONY: help run test bench concurrency messages lint
+.PHONY: help run test bench bench-outbox bench-opendata concurrency messages lint
 
 help:
 	@echo "make run       install, migrate, load the Kazbegi demo once, serve at http://127.0.0.1:8000/ with the worker"
@@ -71,9 +71,13 @@ test: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/opendata.py
+	$(BIN)/python bench/outbox.py
 
 concurrency: $(VENV)/.installed-dev
 	$(BIN)/python bench/concurrency.py
+
+bench-outbox: $(VENV)/.installed-dev
+	$(BIN)/python bench/outbox.py
 
 bench-opendata: $(VENV)/.installed-dev
 	$(BIN)/python bench/opendata.py
