@@ -26,6 +26,17 @@ Issue 4's proof, "concurrency on PostgreSQL through the real server":
    added in the database is exactly what the accepted requests added, no reserve project funded twice,
    the reserve funded in rank order, and no money lost (everything that fits is funded).
 
+3. Messages across two workers, one of them killed. CONC_SERVERS [2] app servers behind nginx and
+   CONC_TASK_WORKERS [2] workers (`manage.py qcluster`) share one PostgreSQL; the submission receipts
+   (a PDF each, rendered by a worker) go to a real SMTP server (aiosmtpd in this process). Once the
+   rush is over and the receipts are being delivered, one worker is killed (SIGKILL, its whole process
+   group) and started again a few seconds later; its claimed messages come back after
+   SOPELI_OUTBOX_STALE_SECONDS (15 here). Checked: every e-mail in the outbox arrives, none is left
+   unsent or failed, and each accepted application got exactly one receipt with its PDF. A duplicate
+   is possible in one case only (the kill falls between the SMTP server's "250 OK" and the row's
+   update): duplicates are counted and reported, and fail the run, since that window is a few
+   milliseconds and a duplicate would mean the claim is not doing its work.
+
 Set-up goes through the services and models in this process; then gunicorn (production settings,
 CONC_WORKERS [4] gthread workers × CONC_THREADS [8] threads) serves 127.0.0.1 only, behind nginx as the
 README's deployment has it (CONC_PROXY [nginx]; needs `apt-get install nginx-light`): nginx stamps each
@@ -70,7 +81,10 @@ AFTER = float(os.environ.get("CONC_AFTER", "2"))
 # A request sent this close to the end of the deadline second may reach the server after it: by the server's
 # clock at arrival it is then late. Such requests are counted apart; either answer must match the arrival.
 BOUNDARY = float(os.environ.get("CONC_BOUNDARY_MS", "50")) / 1000
-WORKERS = os.environ.get("CONC_WORKERS", "4")
+WORKERS = os.environ.get("CONC_WORKERS", "2")  # per app server
+SERVERS = int(os.environ.get("CONC_SERVERS", "2"))
+TASK_WORKERS = int(os.environ.get("CONC_TASK_WORKERS", "2"))
+STALE_SECONDS = 15
 THREADS = os.environ.get("CONC_THREADS", "8")
 PROXY = os.environ.get("CONC_PROXY", "nginx")  # "nginx" (the README's deployment) or "none" (gunicorn alone)
 NGINX = os.environ.get("CONC_NGINX", shutil.which("nginx") or "/usr/sbin/nginx")
@@ -544,7 +558,7 @@ def render(sub: dict, mon: dict, total_seconds: float, load_before: float) -> st
         "",
         ("nginx in front (stamps X-Request-Start on arrival), " if PROXY == "nginx" else
          "no front proxy (arrival stamped by the first middleware), ") +
-        f"gunicorn {WORKERS} gthread workers × {THREADS} threads on 127.0.0.1, production settings (DEBUG off), throwaway "
+        f"{SERVERS} app servers of gunicorn {WORKERS} gthread workers × {THREADS} threads and {TASK_WORKERS} workers (qcluster) on 127.0.0.1, production settings (DEBUG off), throwaway "
         f"PostgreSQL (fsync off); {os.cpu_count()} CPU cores, load average before/after {load_before:.1f}/{os.getloadavg()[0]:.1f}.",
         "",
         f"## 1. Submissions at the deadline ({deadline:%H:%M:%S} UTC, {deadline.astimezone(TBILISI):%H:%M:%S} Tbilisi)",
@@ -648,7 +662,7 @@ http {{
     fastcgi_temp_path {scratch}/nginx-fastcgi;
     uwsgi_temp_path {scratch}/nginx-uwsgi;
     scgi_temp_path {scratch}/nginx-scgi;
-    upstream sopeli {{ server 127.0.0.1:{upstream}; keepalive 64; }}
+    upstream sopeli {{ {upstream} keepalive 64; }}
     server {{
         listen 127.0.0.1:{port};
         location / {{
@@ -664,12 +678,13 @@ http {{
 """
 
 
-def start_nginx(scratch: str, upstream: int) -> tuple[subprocess.Popen, int]:
-    """nginx in front of gunicorn, as the README's deployment has it: it stamps X-Request-Start on arrival."""
+def start_nginx(scratch: str, upstreams: list[int]) -> tuple[subprocess.Popen, int]:
+    """nginx in front of the app servers, as the README's deployment has it: it stamps X-Request-Start on arrival."""
     port = bench.free_port()
     conf = Path(scratch) / "nginx.conf"
+    servers = " ".join(f"server 127.0.0.1:{p};" for p in upstreams)
     conf.write_text(NGINX_CONF.format(user="user root;\n" if os.geteuid() == 0 else "", scratch=scratch,
-                                      upstream=upstream, port=port))
+                                      upstream=servers, port=port))
     proc = subprocess.Popen([NGINX, "-p", scratch, "-c", str(conf), "-e", f"{scratch}/nginx-error.log"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     for _ in range(100):
@@ -692,7 +707,131 @@ def stop_nginx(proc: subprocess.Popen | None) -> None:
         proc.kill()
 
 
+# --- (3) messages across two workers, one killed ---------------------------------------------------
+
+
+class Sink:
+    """The SMTP server's side: each received message by Message-ID, and whether it carries a PDF."""
+
+    def __init__(self):
+        self.received: dict[str, list[bool]] = defaultdict(list)
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        from email import message_from_bytes
+
+        message = message_from_bytes(envelope.content)
+        has_pdf = any(part.get_content_type() == "application/pdf" for part in message.walk())
+        with self.lock:
+            self.received[message.get("Message-ID", "")].append(has_pdf)
+        return "250 OK"
+
+    def count(self) -> int:
+        with self.lock:
+            return sum(len(v) for v in self.received.values())
+
+
+def start_worker(env: dict, log_path: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "qcluster"], env=env, cwd=ROOT,
+                            stdout=log_path.open("a"), stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def kill_group(proc: subprocess.Popen | None, sig=signal.SIGKILL) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def messages(world: dict, sink: Sink, workers: list, env: dict, scratch: str, accepted: int) -> dict:
+    """Kill one worker while the receipts are delivered, start it again, wait for the outbox to drain."""
+    from django.conf import settings
+    from django_q.tasks import async_task
+
+    from sopeli.grants.models import Application
+    from sopeli.notifications.models import Message
+
+    call = world["call"]
+    started = time.monotonic()
+    # Kill once a third of the receipts have arrived (or after 10 s), so some are in flight.
+    while sink.count() < max(1, accepted // 3) and time.monotonic() - started < 10:
+        time.sleep(0.05)
+    killed_after = time.monotonic() - started
+    received_at_kill = sink.count()
+    kill_group(workers[0])
+    time.sleep(3)
+    workers[0] = start_worker(env, Path(scratch) / "worker-0.log")
+    restarted_after = time.monotonic() - started
+    # The dead worker's claims come back after the stale time; ask for a sweep then (the every-minute
+    # scheduled sweep would do it too, a little later).
+    time.sleep(STALE_SECONDS + 1)
+    async_task("sopeli.notifications.delivery.deliver_due", task_name="bench sweep")
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        if not Message.objects.filter(channel="email", status__in=["pending", "sending"]).exists():
+            break
+        time.sleep(0.5)
+    drained_after = time.monotonic() - started
+    domain = settings.SOPELI_MAIL_DOMAIN
+    rows = list(Message.objects.filter(channel="email").values("pk", "status", "kind", "attachment_arg"))
+    ids = {row["pk"]: f"<sopeli-message-{row['pk']}@{domain}>" for row in rows}
+    with sink.lock:
+        received = {k: list(v) for k, v in sink.received.items()}
+    lost = [pk for pk, mid in ids.items() if mid not in received]
+    duplicates = sum(len(v) - 1 for v in received.values() if len(v) > 1)
+    unsent = [row["pk"] for row in rows if row["status"] != "sent"]
+    submitted = set(Application.objects.filter(call=call, status="submitted").values_list("pk", flat=True))
+    receipts = defaultdict(list)
+    for row in rows:
+        if row["kind"] == "grants.receipt":
+            receipts[int(row["attachment_arg"])].append(ids[row["pk"]])
+    without_receipt = [pk for pk in submitted if len(receipts.get(pk, [])) != 1]
+    without_pdf = [pk for pk in submitted for mid in receipts.get(pk, []) if not any(received.get(mid, []))]
+    problems = []
+    if lost:
+        problems.append(f"{len(lost)} e-mails never reached the SMTP server (ids {lost[:10]})")
+    if unsent:
+        problems.append(f"{len(unsent)} e-mails not marked sent")
+    if duplicates:
+        problems.append(f"{duplicates} e-mails received twice")
+    if without_receipt:
+        problems.append(f"{len(without_receipt)} accepted applications without exactly one receipt message")
+    if without_pdf:
+        problems.append(f"{len(without_pdf)} receipts arrived without their PDF")
+    return {"queued": len(rows), "received": sum(len(v) for v in received.values()), "lost": len(lost),
+            "duplicates": duplicates, "unsent": len(unsent), "receipts": sum(len(v) for v in receipts.values()),
+            "submitted": len(submitted), "killed_after": killed_after, "received_at_kill": received_at_kill,
+            "restarted_after": restarted_after, "drained_after": drained_after, "problems": problems}
+
+
+def render_messages(msg: dict) -> str:
+    return "\n".join([
+        "",
+        f"## 3. Messages: {SERVERS} app servers, {TASK_WORKERS} workers, one killed and restarted",
+        "",
+        "| what | count |",
+        "|---|---:|",
+        f"| e-mails queued in the outbox (receipts, with a PDF each, and the rest) | {msg['queued']} |",
+        f"| received by the SMTP server | {msg['received']} |",
+        f"| lost (never received) | {msg['lost']} |",
+        f"| received twice | {msg['duplicates']} |",
+        f"| left unsent or failed | {msg['unsent']} |",
+        f"| accepted applications / receipts queued | {msg['submitted']} / {msg['receipts']} |",
+        f"| worker killed (SIGKILL) after the rush, at … s, with … received | {msg['killed_after']:.1f} s, {msg['received_at_kill']} |",
+        f"| worker started again at | {msg['restarted_after']:.1f} s |",
+        f"| outbox drained at | {msg['drained_after']:.1f} s |",
+    ])
+
+
 def main() -> int:
+    from aiosmtpd.controller import Controller
+
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if PROXY == "nginx" and not Path(NGINX).exists():
         print("make concurrency serves through nginx, as a deployment does: apt-get install nginx-light "
@@ -703,13 +842,19 @@ def main() -> int:
     database_url = bench.start_postgres()
     log(f"PostgreSQL at {database_url}")
     scratch = tempfile.mkdtemp(prefix="sopeli-concurrency-")
+    sink = Sink()
+    smtp_port = bench.free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
     env = {**bench.production_env(database_url, str(Path(scratch) / "static")),
            "SOPELI_MEDIA_ROOT": str(Path(scratch) / "media"), "SOPELI_VAR_DIR": scratch,
-           "SOPELI_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+           "SOPELI_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+           "SOPELI_EMAIL_HOST": "127.0.0.1", "SOPELI_EMAIL_PORT": str(smtp_port),
+           "SOPELI_OUTBOX_STALE_SECONDS": str(STALE_SECONDS), "SOPELI_TASK_POLL": "0.2",
            # Behind nginx the arrival is nginx's stamp (gunicorn listens on 127.0.0.1, reached only through it here).
            "SOPELI_TRUST_REQUEST_START": "true" if PROXY == "nginx" else "false"}
     os.environ.update(env)
-    server = proxy = None
+    servers, workers, proxy = [], [], None
     try:
         bench.migrate_and_collect(env)
         import django
@@ -722,21 +867,32 @@ def main() -> int:
         connection.close()
         log(f"set up in {time.monotonic() - t:.1f} s: {APPLICANTS} ready drafts, a decided selection of "
             f"{FUNDED} funded + {RESERVE} reserve, two managers")
-        port = bench.free_port()
-        server_log = Path(scratch) / "gunicorn.log"
-        server = bench.start_gunicorn(env, port, WORKERS, THREADS, server_log)
-        log(f"gunicorn {WORKERS}×{THREADS} on 127.0.0.1:{port}")
+        ports = []
+        for n in range(SERVERS):
+            port = bench.free_port()
+            servers.append(bench.start_gunicorn(env, port, WORKERS, THREADS, Path(scratch) / f"gunicorn-{n}.log"))
+            ports.append(port)
+        log(f"{SERVERS} app servers (gunicorn {WORKERS}×{THREADS}) on 127.0.0.1:{','.join(map(str, ports))}")
+        workers = [start_worker(env, Path(scratch) / f"worker-{n}.log") for n in range(TASK_WORKERS)]
+        log(f"{TASK_WORKERS} workers (qcluster); SMTP server on 127.0.0.1:{smtp_port}")
+        port = ports[0]
         if PROXY == "nginx":
-            proxy, port = start_nginx(scratch, port)
+            proxy, port = start_nginx(scratch, ports)
             log(f"nginx on 127.0.0.1:{port} in front (X-Request-Start \"t=${{msec}}\")")
         sub = submissions(port, world)
         log(f"submissions: {dict(sub['kinds'])}; {len(sub['problems'])} problems")
+        msg = messages(world, sink, workers, env, scratch, sub["accepted_apps"])
+        log(f"messages: {msg['received']} received of {msg['queued']}; {len(msg['problems'])} problems")
         mon = money(port, world)
         log(f"managers: committed {mon['funded_sum']} of {mon['ceiling']}; {len(mon['problems'])} problems")
-        report = render(sub, mon, time.monotonic() - started, load_before)
-        if sub["problems"] or mon["problems"]:
-            tail = server_log.read_text(errors="replace").strip().splitlines()[-40:]
-            report += "\n\ngunicorn log (last lines):\n\n```\n" + "\n".join(tail) + "\n```"
+        report = render(sub, mon, time.monotonic() - started, load_before) + "\n" + render_messages(msg)
+        failed = sub["problems"] or mon["problems"] or msg["problems"]
+        if msg["problems"]:
+            report += "\n\nMessage problems:\n\n" + "\n".join(f"- {p}" for p in msg["problems"])
+        if failed:
+            for n in range(SERVERS):
+                tail = (Path(scratch) / f"gunicorn-{n}.log").read_text(errors="replace").strip().splitlines()[-20:]
+                report += f"\n\ngunicorn {n} log (last lines):\n\n```\n" + "\n".join(tail) + "\n```"
             deadlocks = postgres_deadlocks(database_url)
             if deadlocks:
                 report += "\n\nPostgreSQL's deadlock reports:\n\n```\n" + "\n".join(deadlocks[:60]) + "\n```"
@@ -747,10 +903,14 @@ def main() -> int:
         out = out_dir / f"concurrency-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.md"
         out.write_text(report + "\n", encoding="utf-8")
         log(f"written to {out.relative_to(ROOT)}")
-        return 1 if sub["problems"] or mon["problems"] else 0
+        return 1 if failed else 0
     finally:
         stop_nginx(proxy)
-        bench.stop_gunicorn(server)
+        for server in servers:
+            bench.stop_gunicorn(server)
+        for worker in workers:
+            kill_group(worker, signal.SIGTERM)
+        controller.stop()
         try:
             from django.db import connections
 
