@@ -194,3 +194,12 @@ def login_link_use(*, token: str, now=None) -> User:
     audit_record(actor=link.user, lag=link.lag, action="account.login_link_used", target=link.user,
                  summary=_("Logged in with a one-time link"))
     return link.user
+
+
+def login_traces_forget(*, now=None) -> dict[str, int]:
+    """Forget spent login codes after a day and used or expired login links after 30 days: a phone
+    number that never became an account should not stay in the database (a scheduled duty)."""
+    now = now or timezone.now()
+    codes = PhoneCode.objects.filter(created_at__lt=now - timedelta(days=1)).delete()[0]
+    links = LoginLink.objects.filter(expires_at__lt=now - timedelta(days=30)).delete()[0]
+    return {"codes_forgotten": codes, "links_forgotten": links}

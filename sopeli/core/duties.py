@@ -50,6 +50,8 @@ DUTIES: tuple[Duty, ...] = (
          "sopeli.notifications.delivery.deliver_due", every_minutes=1),
     Duty("report_reminders", _("Remind grantees of reports that are due"),
          "sopeli.projects.services.reminders_send", daily_at=dt.time(8, 0), count_name="reminders"),
+    Duty("login_traces", _("Forget spent login codes and old one-time login links"),
+         "sopeli.accounts.phone.login_traces_forget", daily_at=dt.time(3, 30)),
     Duty("backup", _("Back up the database, the files and the public record"),
          "sopeli.core.backup.backup_create", daily_at=dt.time(2, 30), count_name="archive"),
 )
@@ -67,6 +69,8 @@ COUNT_LABELS = {
     "requeued": _("messages taken back from a stopped worker"),
     "reminders": _("reminders sent"),
     "archive": _("archive"),
+    "codes_forgotten": _("login codes forgotten"),
+    "links_forgotten": _("login links forgotten"),
 }
 
 

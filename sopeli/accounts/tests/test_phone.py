@@ -192,3 +192,12 @@ def test_the_login_and_signup_pages_offer_the_phone_way_in(client):
     for name in ("account_login", "account_signup"):
         page = client.get(reverse(name) + "?next=/en/kazbegi/calls/").content.decode()
         assert "Log in or sign up with your phone number" in page and "next=/en/kazbegi/calls/" in page
+
+
+@pytest.mark.django_db
+def test_login_traces_are_forgotten_and_forgetting_twice_changes_nothing(lag, persona):
+    service.phone_code_send(phone_text="555123456", language="en")
+    _user, _token = service.resident_register(actor=persona("manager"), lag=lag, full_name="Dato", phone_text="555121212")
+    later = timezone.now() + timedelta(days=40)
+    assert service.login_traces_forget(now=later) == {"codes_forgotten": 1, "links_forgotten": 1}
+    assert service.login_traces_forget(now=later) == {"codes_forgotten": 0, "links_forgotten": 0}
