@@ -19,7 +19,9 @@ stop() {
   [[ $stopping == 1 ]] && return
   stopping=1
   echo "Stopping Sopeli (web server and worker)…"
-  kill -TERM -- -"$web" -"$worker" 2>/dev/null
+  # The main processes only: qcluster's own task processes die at once on SIGTERM, while its main
+  # process lets them finish the task in hand; gunicorn's master stops its workers gracefully.
+  kill -TERM "$web" "$worker" 2>/dev/null
   for _ in $(seq 1 100); do
     kill -0 "$web" 2>/dev/null || kill -0 "$worker" 2>/dev/null || break
     sleep 0.2

@@ -228,8 +228,10 @@ Q_CLUSTER = {
     "workers": int(os.environ.get("SOPELI_TASK_WORKERS", "2")),
     "timeout": int(os.environ.get("SOPELI_TASK_TIMEOUT", "300")),
     "retry": int(os.environ.get("SOPELI_TASK_TIMEOUT", "300")) + 60,
+    # A task that raised is handed out again after `retry` seconds, three tries in all (the outbox keeps its
+    # own retry schedule per message; a duty that fails is tried again this way, not only at its next run).
     "max_attempts": 3,
-    "ack_failures": True,
+    "ack_failures": False,
     "save_limit": 500,
     "poll": float(os.environ.get("SOPELI_TASK_POLL", "0.5")),
     "catch_up": False,  # a duty missed while no worker ran runs once, not once per missed interval

@@ -212,7 +212,10 @@ def due_work(*, now: datetime | None = None) -> dict[str, int]:
     closed = published = 0
     for call in Call.objects.filter(status=CallStatus.PUBLISHED, closes_at__lt=now):
         if closable(call, now):
-            call_close(actor=None, call=call, now=now)
+            try:
+                call_close(actor=None, call=call, now=now)
+            except ValidationError:
+                continue  # a manager closed it by hand a moment ago
             closed += 1
     for call in Call.objects.filter(received_list_published_at__isnull=True).exclude(status=CallStatus.DRAFT):
         if closable(call, now):
